@@ -1,0 +1,162 @@
+"""Serve a WSGI app under gunicorn and load it, so every figure is a ratio to a ceiling.
+
+The ceiling is `bench/ceiling.py` under the same gunicorn settings in the same run, so the
+ratios hold on any machine. Load comes from `wrk` when installed (Debian package), else from a
+small asyncio client in this file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Result:
+    rps: float
+    p99_ms: float
+    errors: int
+
+    def ratio_to(self, ceiling: Result) -> tuple[float, float]:
+        return self.rps / ceiling.rps, self.p99_ms / max(ceiling.p99_ms, 0.001)
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, env: dict | None = None, workers: int = 2, pythonpath: str = ""):
+    """gunicorn with `workers` sync workers on a free port; yields the base URL."""
+    port = free_port()
+    command = [
+        str(BIN / "gunicorn"),
+        "-w",
+        str(workers),
+        "-k",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
+    if pythonpath:
+        command += ["--pythonpath", pythonpath]
+    process = subprocess.Popen(
+        [*command, app_spec],
+        cwd=ROOT,
+        env={**os.environ, **(env or {}), "LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn {app_spec} exited")
+            time.sleep(0.1)
+        time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def _parse_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _wrk(url: str, seconds: float, connections: int, headers: dict) -> Result:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", url]
+    for key, value in headers.items():
+        command += ["-H", f"{key}: {value}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = _parse_ms(re.search(r"99%\s+(\S+)", output).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Result(rps, p99, errors + (int(non2xx.group(1)) if non2xx else 0))
+
+
+async def _one(host, port, request: bytes) -> tuple[float, bool]:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(request)
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    ok = data[9:10] in (b"2", b"3")
+    return time.perf_counter() - started, ok
+
+
+async def _asyncio_load(url: str, seconds: float, connections: int, headers: dict) -> Result:
+    match = re.match(r"http://([^:/]+):(\d+)(/.*)?", url)
+    host, port, path = match.group(1), int(match.group(2)), match.group(3) or "/"
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    request = f"GET {path} HTTP/1.0\r\nHost: {host}\r\n{extra}\r\n".encode()
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def loop():
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            try:
+                latency, ok = await _one(host, port, request)
+                latencies.append(latency)
+                errors += 0 if ok else 1
+            except OSError:
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0.0
+    return Result(len(latencies) / elapsed, p99, errors)
+
+
+def load(url: str, seconds: float = 5, connections: int = 32, headers: dict | None = None):
+    """Requests per second and p99 latency of GET `url` under `connections` concurrent clients."""
+    if shutil.which("wrk"):
+        return _wrk(url, seconds, connections, headers or {})
+    return asyncio.run(_asyncio_load(url, seconds, connections, headers or {}))
+
+
+def measure_ceiling(seconds: float = 5) -> Result:
+    with gunicorn("ceiling:app", pythonpath=str(ROOT / "bench")) as base:
+        load(base + "/", 1)
+        return load(base + "/", seconds)
+
+
+def report(label: str, result: Result, ceiling: Result, aim: float | None = None) -> str:
+    rps_ratio, p99_ratio = result.ratio_to(ceiling)
+    verdict = ""
+    if aim is not None:
+        verdict = "  (aim {:.0%}: {})".format(aim, "met" if rps_ratio >= aim else "NOT met")
+    line = (
+        f"{label:<48} {result.rps:8.0f} req/s = {rps_ratio:6.1%} of ceiling; "
+        f"p99 {result.p99_ms:6.1f} ms = {p99_ratio:4.1f}x ceiling's{verdict}"
+    )
+    if result.errors:
+        line += f"  [{result.errors} errors]"
+    print(line, flush=True)
+    return line

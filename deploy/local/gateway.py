@@ -1,0 +1,50 @@
+"""Development gateway: the one public URL of `make run`, routing as nginx does in compose.
+
+`/api/<service>/` goes to that service's gunicorn, everything else to the portal (or, while
+there is no portal process, to a page that lists the APIs). For development only: production
+uses nginx (deploy/nginx/).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from html import escape
+
+from werkzeug.middleware.http_proxy import ProxyMiddleware
+from werkzeug.wrappers import Request, Response
+
+# This file is a process entry point, like gunicorn's config: it reads its own wiring.
+ROUTES = json.loads(os.environ.get("GATEWAY_ROUTES", "{}"))
+
+
+@Request.application
+def _landing(request: Request) -> Response:
+    links = "".join(
+        f'<li><a href="/api/{name}/v1/docs">{escape(name)}</a> — '
+        f'<a href="/api/{name}/v1/openapi.json">OpenAPI</a></li>'
+        for name in ROUTES
+        if name != "portal"
+    )
+    body = (
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        "<title>Sino-Sophipolitan Cooperation Platform</title>"
+        "<h1>Sino-Sophipolitan Cooperation Platform</h1>"
+        f"<p>The APIs, with interactive documentation:</p><ul>{links}</ul>"
+    )
+    return Response(body, status=200 if request.path == "/" else 404, mimetype="text/html")
+
+
+def build(routes: dict[str, str]):
+    """A WSGI app proxying `/api/<name>/` to each upstream, and `/` to the portal if any."""
+    targets = {
+        f"/api/{name}/": {"target": upstream, "host": None}
+        for name, upstream in routes.items()
+        if name != "portal"
+    }
+    if "portal" in routes:
+        targets["/"] = {"target": routes["portal"], "host": None}
+    return ProxyMiddleware(_landing, targets)
+
+
+app = build(ROUTES)

@@ -1,0 +1,1 @@
+"""The platform's services: each its own Flask app, database, queue and worker."""

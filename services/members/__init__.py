@@ -1,0 +1,27 @@
+"""members: organisations, people, roles, sign-in and integrator credentials."""
+
+from pathlib import Path
+
+
+def create_app(config: dict | None = None):
+    """Build the members service app (the identity provider of the platform)."""
+    from shared.app import create_service_app
+
+    from . import demo
+    from .api import blueprints
+    from .domain.keys import local_key_source
+    from .models import db
+
+    app = create_service_app(
+        "members",
+        title="Members API",
+        description="Organisations of Sophia Antipolis and Jiangning, their people, roles, "
+        "sign-in (OAuth2 token endpoint, JWKS) and integrator clients.",
+        db=db,
+        blueprints=blueprints(),
+        migrations_dir=Path(__file__).parent / "migrations",
+        key_source=local_key_source(),
+        config=config,
+    )
+    demo.register_cli(app)
+    return app

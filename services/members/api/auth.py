@@ -1,0 +1,191 @@
+"""OAuth2 token endpoint, sign-out, password reset."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import unquote
+
+from flask import g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+
+from shared.app import accepts_form
+
+from ..domain import accounts, tokens
+from ..models import db
+from ..schemas.identity import (
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RevokeRequest,
+    TokenRequest,
+    TokenResponse,
+)
+
+blp = Blueprint("auth", __name__, description="OAuth2 token endpoint, sign-out, password reset")
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _parameters(schema) -> dict:
+    """Form (RFC 6749) or JSON body, as an `invalid_request` OAuth error when it is wrong."""
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raw = request.form.to_dict()
+    else:
+        raw = request.get_json(silent=True)
+        if raw is None and request.content_length:
+            raise tokens.OAuthError("invalid_request", "The body is neither a form nor JSON.")
+        raw = raw or {}
+    if not isinstance(raw, dict):
+        raise tokens.OAuthError("invalid_request", "The body must be an object of parameters.")
+    try:
+        return schema.load({k: v for k, v in raw.items() if k in schema.fields})
+    except ValidationError as exc:
+        names = ", ".join(sorted(exc.messages))
+        raise tokens.OAuthError("invalid_request", f"Missing or invalid: {names}.") from exc
+
+
+def _set_aside_basic_credentials():
+    """Keep HTTP Basic client credentials of the token endpoint from the bearer-token check.
+
+    shared.auth refuses any Authorization header that is not Bearer; RFC 6749 section 2.3.1
+    wants Basic here. Until shared.auth lets other schemes through, this runs first.
+    """
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
+    if request.endpoint == "auth.Token" and header[:6].lower() == "basic ":
+        g.basic_authorization = request.environ.pop("HTTP_AUTHORIZATION")
+
+
+@blp.record_once
+def _install(state):
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _set_aside_basic_credentials)
+
+
+def _basic_credentials() -> tuple[str, str] | None:
+    header = g.get("basic_authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise tokens.invalid_client("The Basic credentials are malformed.") from exc
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise tokens.invalid_client("The Basic credentials are malformed.")
+    # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64.
+    return unquote(client_id), unquote(secret)
+
+
+def _require(params: dict, *names: str) -> None:
+    missing = [name for name in names if not params.get(name)]
+    if missing:
+        raise tokens.OAuthError("invalid_request", f"Missing: {', '.join(missing)}.")
+
+
+def _grant(params: dict) -> dict:
+    grant = params["grant_type"]
+    if grant == "password":
+        _require(params, "username", "password")
+        with db.transaction() as session:
+            return tokens.password_grant(
+                session,
+                params["username"],
+                params["password"],
+                params.get("scope"),
+                request.remote_addr,
+            )
+    if grant == "refresh_token":
+        _require(params, "refresh_token")
+        try:
+            with db.transaction() as session:
+                return tokens.refresh_grant(session, params["refresh_token"], params.get("scope"))
+        except tokens.ReplayDetected as replay:
+            with db.transaction() as session:
+                tokens.revoke_family(session, replay.family_id)
+            raise tokens.OAuthError(
+                "invalid_grant", "The refresh token was already used; sign in again."
+            ) from None
+    if grant == "client_credentials":
+        credentials = _basic_credentials() or (params.get("client_id"), params.get("client_secret"))
+        if not all(credentials):
+            raise tokens.invalid_client("Give client_id and client_secret.")
+        with db.transaction() as session:
+            return tokens.client_credentials_grant(session, *credentials, params.get("scope"))
+    raise tokens.OAuthError(
+        "unsupported_grant_type", "Use password, refresh_token or client_credentials."
+    )
+
+
+@blp.route("/auth/token")
+class Token(MethodView):
+    @accepts_form
+    @blp.response(200, TokenResponse)
+    @blp.doc(
+        security=[],
+        requestBody={
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": TokenRequest},
+                "application/json": {"schema": TokenRequest},
+            },
+        },
+    )
+    def post(self):
+        """OAuth2 token endpoint (RFC 6749): password, refresh_token, client_credentials.
+
+        Form-encoded or JSON parameters: grant_type, username, password, refresh_token,
+        client_id, client_secret (or HTTP Basic), scope. Errors carry `error` and
+        `error_description` as RFC 6749 section 5.2 names them.
+        """
+        params = _parameters(TokenRequest())
+        return _grant(params), 200, NO_STORE
+
+
+@blp.route("/auth/revoke")
+class Revoke(MethodView):
+    @accepts_form
+    @blp.response(200, description="Revoked, or nothing to revoke (RFC 7009)")
+    @blp.doc(
+        security=[],
+        requestBody={
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": RevokeRequest},
+                "application/json": {"schema": RevokeRequest},
+            },
+        },
+    )
+    def post(self):
+        """Sign out: revoke a refresh token and its session (RFC 7009)."""
+        params = _parameters(RevokeRequest())
+        with db.transaction() as session:
+            tokens.revoke(session, params["token"])
+        return {}, 200, NO_STORE
+
+
+@blp.route("/auth/password-reset")
+class PasswordReset(MethodView):
+    @blp.arguments(PasswordResetRequest)
+    @blp.response(202, description="An e-mail is on its way if the address has an account")
+    @blp.doc(security=[])
+    def post(self, payload):
+        """Ask for a password reset link; the answer never tells whether the address exists."""
+        with db.transaction() as session:
+            reset = accounts.request_password_reset(session, payload["email"])
+        if reset is not None:
+            from ..tasks import enqueue, send_account_email
+
+            enqueue(send_account_email, "password_reset", str(reset.id))
+        return {}, 202
+
+
+@blp.route("/auth/password-reset/confirm")
+class PasswordResetConfirmation(MethodView):
+    @blp.arguments(PasswordResetConfirm)
+    @blp.response(204)
+    @blp.doc(security=[])
+    def post(self, payload):
+        """Set a new password with an e-mailed link's token; every session is signed out."""
+        with db.transaction() as session:
+            accounts.confirm_password_reset(session, payload["token"], payload["password"])

@@ -1,0 +1,69 @@
+"""Directory of verified organisations."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Response, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth import current_caller
+from shared.i18n import DEFAULT_LOCALE, negotiate
+
+from ..domain import directory, vocabulary
+from ..models import db
+from ..schemas.organisations import DirectoryArgs, DirectoryPage, VocabularyOut
+
+blp = Blueprint("directory", __name__, description="Directory of verified organisations")
+
+
+def _language(requested: str | None) -> str:
+    """`lang` first, then Accept-Language, then the signed-in person's language."""
+    if requested:
+        return requested
+    if request.headers.get("Accept-Language"):
+        return negotiate(request.headers["Accept-Language"])
+    caller = current_caller()
+    return (caller.language if caller else None) or DEFAULT_LOCALE
+
+
+def _next_link(cursor: str | None) -> dict:
+    """`Link` to the next page, percent-encoded: a query in Chinese must not break the header."""
+    if not cursor:
+        return {}
+    args = {**request.args.to_dict(), "cursor": cursor}
+    return {"Link": f'<{request.base_url}?{urlencode(args)}>; rel="next"'}
+
+
+def _conditional(payload: dict, headers: dict | None = None) -> Response:
+    """A JSON response with an ETag of its body: 304 when the reader already has it."""
+    response = jsonify(payload)
+    response.add_etag()
+    response.headers.update(headers or {})
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Vary"] = "Accept-Language, Authorization"
+    return response.make_conditional(request)
+
+
+@blp.route("/directory")
+class Directory(MethodView):
+    @blp.arguments(DirectoryArgs, location="query")
+    @blp.response(200, DirectoryPage)
+    @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
+    def get(self, args):
+        """Find verified organisations by words (en, fr, zh, pinyin) and filters, by name."""
+        language = _language(args.pop("lang"))
+        with db.engine.connect() as connection:
+            result = directory.search(connection, language=language, **args)
+        return _conditional(result, _next_link(result["next"]))
+
+
+@blp.route("/vocabulary")
+class Vocabulary(MethodView):
+    @blp.response(200, VocabularyOut)
+    def get(self):
+        """Sectors, kinds of organisation, parks and size bands, with labels in en, fr, zh."""
+        response = _conditional(vocabulary.as_document())
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return response

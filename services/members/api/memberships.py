@@ -1,0 +1,119 @@
+"""Members, roles and invitations of an organisation."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth import authenticated, require_organisation
+from shared.pagination import PageArgs, next_link
+
+from ..domain import invitations, memberships
+from ..models import db
+from ..schemas.identity import (
+    InvitationAccept,
+    InvitationIn,
+    InvitationOut,
+    InvitationPage,
+    Member,
+    MemberPage,
+    Profile,
+    RoleChange,
+)
+
+blp = Blueprint(
+    "memberships", __name__, description="Members, roles and invitations of an organisation"
+)
+ORG = "/organisations/<uuid:organisation_id>"
+
+
+@blp.route(f"{ORG}/members")
+class Members(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, MemberPage)
+    @require_organisation()
+    def get(self, args, organisation_id):
+        """The organisation's people and roles, in joining order (members of it, staff)."""
+        with db.transaction() as session:
+            result = memberships.listing(
+                session, authenticated(), organisation_id, args["cursor"], args["limit"]
+            )
+        return result, 200, next_link(result["next"])
+
+
+@blp.route(f"{ORG}/members/<uuid:user_id>")
+class MemberDetail(MethodView):
+    @blp.arguments(RoleChange)
+    @blp.response(200, Member)
+    @require_organisation(admin=True)
+    def patch(self, payload, organisation_id, user_id):
+        """Change a member's role (org admin); the last admin cannot step down."""
+        with db.transaction() as session:
+            return memberships.change_role(
+                session, authenticated(), organisation_id, user_id, payload["role"]
+            )
+
+    @blp.response(204)
+    def delete(self, organisation_id, user_id):
+        """Remove a member (org admin), or leave (the member); never the last admin."""
+        with db.transaction() as session:
+            memberships.remove(session, authenticated(), organisation_id, user_id)
+
+
+@blp.route(f"{ORG}/invitations")
+class Invitations(MethodView):
+    @blp.arguments(InvitationIn)
+    @blp.response(201, InvitationOut)
+    @require_organisation(admin=True)
+    def post(self, payload, organisation_id):
+        """Invite someone by e-mail with a role (org admin); the e-mail follows shortly."""
+        with db.transaction() as session:
+            invitation = invitations.create(session, authenticated(), organisation_id, payload)
+        from ..tasks import enqueue, send_account_email
+
+        enqueue(send_account_email, "invitation", str(invitation.id))
+        return invitation
+
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, InvitationPage)
+    @require_organisation(admin=True)
+    def get(self, args, organisation_id):
+        """The organisation's invitations, newest first (org admin)."""
+        with db.transaction() as session:
+            result = invitations.listing(
+                session, authenticated(), organisation_id, args["cursor"], args["limit"]
+            )
+        return result, 200, next_link(result["next"])
+
+
+@blp.route(f"{ORG}/invitations/<uuid:invitation_id>")
+class InvitationDetail(MethodView):
+    @blp.response(204)
+    @require_organisation(admin=True)
+    def delete(self, organisation_id, invitation_id):
+        """Revoke a pending invitation (org admin): its link stops working."""
+        with db.transaction() as session:
+            invitations.revoke(session, authenticated(), organisation_id, invitation_id)
+
+
+@blp.route("/invitations/accept")
+class InvitationAcceptance(MethodView):
+    @blp.arguments(InvitationAccept)
+    @blp.response(201, Profile)
+    @blp.doc(security=[])
+    def post(self, payload):
+        """Sign up through an invitation's token; then sign in at the token endpoint."""
+        with db.transaction() as session:
+            user, membership = invitations.accept(session, payload)
+        return {
+            "id": user.id,
+            "email": user.email,
+            "full_name": user.full_name,
+            "language": user.language,
+            "timezone": user.timezone,
+            "is_platform_admin": user.is_platform_admin,
+            "organisation_id": membership.organisation_id,
+            "role": membership.role,
+            "created_at": user.created_at,
+            "updated_at": user.updated_at,
+        }

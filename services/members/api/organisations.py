@@ -1,0 +1,156 @@
+"""Organisations: registration, profile, verification."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
+
+from shared.auth import (
+    PLATFORM_ADMIN,
+    Caller,
+    authenticated,
+    current_caller,
+    require_auth,
+    require_roles,
+)
+from shared.errors import Conflict, NotFound
+from shared.pagination import next_link
+
+from ..domain import organisations as domain
+from ..models import Organisation, db
+from ..schemas.organisations import (
+    OrganisationOut,
+    OrganisationPage,
+    OrganisationPatch,
+    QueueArgs,
+    RegistrationIn,
+    RegistrationOut,
+    SuspendIn,
+    VerifyIn,
+)
+
+blp = Blueprint(
+    "organisations",
+    __name__,
+    url_prefix="/organisations",
+    description="Organisations: registration, profile, verification",
+)
+
+_COLUMNS = [c.name for c in domain.READ_COLUMNS]
+
+
+def _audience(caller: Caller | None, organisation_id) -> str:
+    if caller is not None and caller.is_platform_admin:
+        return "staff"
+    if caller is not None and caller.belongs_to(organisation_id):
+        return "member"
+    return "public"
+
+
+def _shown(row: dict, caller: Caller | None) -> dict:
+    """The row as this caller may see it: hints for staff, the status reason for members too."""
+    audience = _audience(caller, row["id"])
+    data = dict(row)
+    if audience != "staff":
+        data.pop("hints", None)
+    if audience == "public":
+        data.pop("status_reason", None)
+    return data
+
+
+def _row(org: Organisation) -> dict:
+    return {name: getattr(org, name) for name in _COLUMNS}
+
+
+def _json(row: dict) -> dict:
+    """JSON-ready values without marshmallow: this is the hot path."""
+    data = dict(row)
+    data["id"] = str(row["id"])
+    for key in ("created_at", "updated_at"):
+        if data.get(key) is not None:
+            data[key] = data[key].isoformat()
+    return data
+
+
+@blp.route("")
+class Organisations(MethodView):
+    @blp.arguments(RegistrationIn)
+    @blp.response(201, RegistrationOut)
+    def post(self, payload):
+        """Register an organisation and its first admin; it stays pending until staff verify it."""
+        try:
+            with db.transaction() as session:
+                org, user = domain.register(session, payload["organisation"], payload["admin"])
+        except IntegrityError as exc:  # a concurrent registration won the race
+            raise Conflict("This organisation or e-mail address was registered meanwhile.") from exc
+        return {"organisation": _shown(_row(org), None), "admin": user}
+
+    @require_roles(PLATFORM_ADMIN)
+    @blp.arguments(QueueArgs, location="query")
+    @blp.response(200, OrganisationPage)
+    def get(self, args):
+        """Organisations in one status, oldest first (staff's verification queue)."""
+        result = domain.queue(db.session(), args["status"], args["cursor"], args["limit"])
+        return result, 200, next_link(result["next"])
+
+
+@blp.route("/<uuid:organisation_id>")
+class OrganisationItem(MethodView):
+    @blp.response(200, OrganisationOut)
+    @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
+    def get(self, organisation_id):
+        """One organisation: verified ones are public, others only for members and staff."""
+        caller = current_caller()
+        with db.engine.connect() as connection:
+            row = domain.fetch(connection, organisation_id)
+        if row is None or not domain.can_see(caller, row["id"], row["status"]):
+            raise NotFound("No such organisation.")
+        # What the caller may see is part of the version: staff get hints the public does not.
+        view = _audience(caller, row["id"])
+        etag = f"{row['id'].hex}-{int(row['updated_at'].timestamp() * 1_000_000)}-{view}"
+        if request.if_none_match.contains_weak(etag):
+            response = Response(status=304)
+        else:
+            response = jsonify(_json(_shown(row, caller)))
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "public, no-cache" if view == "public" else "private"
+        response.headers["Vary"] = "Authorization"
+        return response
+
+    @require_auth
+    @blp.arguments(OrganisationPatch)
+    @blp.response(200, OrganisationOut)
+    def patch(self, changes, organisation_id):
+        """Change the profile: the organisation's admins and platform staff only."""
+        caller = authenticated()
+        with db.transaction() as session:
+            org = domain.update(session, caller, organisation_id, changes)
+        return _shown(_row(org), caller)
+
+
+@blp.route("/<uuid:organisation_id>/verify")
+class Verify(MethodView):
+    @require_roles(PLATFORM_ADMIN)
+    @blp.arguments(VerifyIn)
+    @blp.response(200, OrganisationOut)
+    def post(self, payload, organisation_id):
+        """Verify a pending organisation, or reinstate a suspended one (platform staff)."""
+        caller = authenticated()
+        with db.transaction() as session:
+            org = domain.verify(session, caller, organisation_id, payload["reason"])
+        return _shown(_row(org), caller)
+
+
+@blp.route("/<uuid:organisation_id>/suspend")
+class Suspend(MethodView):
+    @require_roles(PLATFORM_ADMIN)
+    @blp.arguments(SuspendIn)
+    @blp.response(200, OrganisationOut)
+    def post(self, payload, organisation_id):
+        """Suspend an organisation, or turn a pending one down, with a reason (platform staff)."""
+        caller = authenticated()
+        with db.transaction() as session:
+            org = domain.suspend(session, caller, organisation_id, payload["reason"])
+        return _shown(_row(org), caller)

@@ -1,0 +1,119 @@
+"""The signed-in person: profile, password, personal data."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, request, send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth import authenticated, verify_token
+
+from ..domain import accounts, personal_data
+from ..models import db
+from ..schemas.identity import (
+    AccountDeletion,
+    DownloadArgs,
+    Export,
+    PasswordChange,
+    Profile,
+    ProfileChanges,
+)
+
+blp = Blueprint(
+    "users", __name__, description="The signed-in person: profile, password, personal data"
+)
+
+
+def _current_session_id():
+    """The sign-in session (`sid` claim) of the bearer token, spared by a password change."""
+    token = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    claims = verify_token(
+        token, current_app.extensions["auth_key_source"], current_app.config["TOKEN_ISSUER"]
+    )
+    sid = claims.get("sid")
+    return uuid.UUID(sid) if sid else None
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, Profile)
+    def get(self):
+        """The signed-in person, with their organisation and role."""
+        with db.transaction() as session:
+            return accounts.profile(session, authenticated())
+
+    @blp.arguments(ProfileChanges)
+    @blp.response(200, Profile)
+    def patch(self, changes):
+        """Change name, language (en, fr, zh) or IANA time zone."""
+        with db.transaction() as session:
+            return accounts.update_profile(session, authenticated(), changes)
+
+    @blp.arguments(AccountDeletion)
+    @blp.response(204)
+    def delete(self, payload):
+        """Delete the account (password required); an organisation's last admin hands over first."""
+        with db.transaction() as session:
+            user_id = accounts.delete_account(session, authenticated(), payload["password"])
+        personal_data.discard(user_id)
+
+
+@blp.route("/me/password")
+class Password(MethodView):
+    @blp.arguments(PasswordChange)
+    @blp.response(204)
+    def post(self, payload):
+        """Change the password; every other session is signed out."""
+        caller = authenticated()
+        with db.transaction() as session:
+            accounts.change_password(
+                session,
+                caller,
+                payload["current_password"],
+                payload["new_password"],
+                keep_session=_current_session_id(),
+            )
+
+
+@blp.route("/me/exports")
+class Exports(MethodView):
+    @blp.response(202, Export)
+    def post(self):
+        """Ask for a copy of one's data; poll the export until it is ready."""
+        with db.transaction() as session:
+            export = personal_data.request_export(session, authenticated())
+        from ..tasks import build_personal_data_export, enqueue
+
+        enqueue(build_personal_data_export, str(export.id))
+        return personal_data.describe(export)
+
+
+@blp.route("/me/exports/<uuid:export_id>")
+class ExportStatus(MethodView):
+    @blp.response(200, Export)
+    def get(self, export_id):
+        """The export's status and, once ready, a download link that expires."""
+        with db.transaction() as session:
+            return personal_data.describe(
+                personal_data.get_export(session, authenticated(), export_id)
+            )
+
+
+@blp.route("/me/exports/<uuid:export_id>/download")
+class ExportDownload(MethodView):
+    @blp.arguments(DownloadArgs, location="query")
+    @blp.response(200, description="The ZIP of JSON files")
+    @blp.doc(security=[])
+    def get(self, args, export_id):
+        """Download an export through its signed link (no bearer token needed)."""
+        with db.transaction() as session:
+            path = personal_data.download_path(session, export_id, args["token"])
+        return send_file(
+            path,
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=f"personal-data-{export_id}.zip",
+            max_age=0,
+        )

@@ -1,0 +1,339 @@
+"""Demo data: the two parks' bodies, a dozen fictional members of both countries, a pending one.
+
+Seeded through the domain functions, so the demo emits the events a real registration and
+verification would and the other services' projections fill up as they would in production.
+Running it again adds nothing: people are found by e-mail, organisations by registration number.
+"""
+
+# ruff: noqa: RUF001 - Chinese text is punctuated with full-width commas.
+from __future__ import annotations
+
+import uuid
+
+import click
+
+from shared.auth import PLATFORM_ADMIN, Caller
+
+from .domain import accounts
+from .domain import organisations as domain
+from .models import db
+
+PASSWORD = "Antipolis-Jiangning-2021"  # noqa: S105 - public demo password, printed in the README
+PLATFORM_ADMIN_EMAIL = "admin@sino-sophipolitan.example"
+
+
+def _fr(name, number, kind, sectors, size, slug, description, person, **extra):
+    return {
+        "organisation": {
+            "name": name,
+            "country": "FR",
+            "city": extra.pop("city", "Sophia Antipolis"),
+            "park": "sophia_antipolis",
+            "kind": kind,
+            "sectors": sectors,
+            "size": size,
+            "website": f"https://www.{slug}.example",
+            "description": description,
+            "registration_number": number,
+            **extra,
+        },
+        "admin": {
+            "email": f"{person[0]}@{slug}.example",
+            "full_name": person[1],
+            "language": "fr",
+            "timezone": "Europe/Paris",
+        },
+    }
+
+
+def _cn(name, name_zh, number, kind, sectors, size, slug, description, person, **extra):
+    return {
+        "organisation": {
+            "name": name,
+            "name_zh": name_zh,
+            "country": "CN",
+            "city": extra.pop("city", "Nanjing"),
+            "park": "jiangning",
+            "kind": kind,
+            "sectors": sectors,
+            "size": size,
+            "website": f"https://www.{slug}.example",
+            "description": description,
+            "registration_number": number,
+            **extra,
+        },
+        "admin": {
+            "email": f"{person[0]}@{slug}.example",
+            "full_name": person[1],
+            "language": "zh",
+            "timezone": "Asia/Shanghai",
+        },
+    }
+
+
+ORGANISATIONS = [
+    _fr(
+        "Fondation Sophia Antipolis",
+        "842130577",
+        "public_body",
+        ["software", "biotech_health", "iot"],
+        "small",
+        "fondation-sophia-antipolis",
+        {
+            "en": "Promotes Sophia Antipolis and its cooperation with Jiangning, "
+            "co-founder of the Sino-Sophipolitan platform.",
+            "fr": "Anime et promeut Sophia Antipolis et sa coopération avec Jiangning, "
+            "cofondatrice de la plateforme sino-sophipolitaine.",
+            "zh": "推动索菲亚科技园发展及其与江宁的合作，中法索菲亚合作平台的共同创始方。",
+        },
+        ("partenariats", "Claire Martinetti"),
+    ),
+    _cn(
+        "Jiangning Development Zone",
+        "南京江宁经济技术开发区管理委员会",
+        "12320115MB0E1H4L95",
+        "public_body",
+        ["software", "biotech_health", "iot"],
+        "medium",
+        "jndz",
+        {
+            "en": "Administration of the Jiangning Economic and Technological Development Zone "
+            "(JNDZ), co-founder of the Sino-Sophipolitan platform.",
+            "fr": "Administration de la zone de développement économique et technologique "
+            "de Jiangning (JNDZ), cofondatrice de la plateforme.",
+            "zh": "南京江宁经济技术开发区管理委员会，中法索菲亚合作平台的共同创始方。",
+        },
+        ("cooperation", "Wang Li"),
+    ),
+    _fr(
+        "Azur Génomique",
+        "853926145",
+        "company",
+        ["biotech_health", "ai_data"],
+        "small",
+        "azur-genomique",
+        {
+            "en": "Sequencing and bioinformatics for rare-disease diagnostics.",
+            "fr": "Séquençage et bio-informatique pour le diagnostic des maladies rares.",
+            "zh": "面向罕见病诊断的基因测序与生物信息学服务。",
+        },
+        ("direction", "Hélène Castellan"),
+    ),
+    _fr(
+        "Institut Méditerranéen d'Immunologie Appliquée",
+        "83670211800024",
+        "research_lab",
+        ["biotech_health"],
+        "medium",
+        "imia",
+        {
+            "en": "Research laboratory in applied immunology and cell therapies.",
+            "fr": "Laboratoire de recherche en immunologie appliquée et thérapies cellulaires.",
+            "zh": "应用免疫学与细胞治疗研究实验室。",
+        },
+        ("contact", "Pr. Marc Ollivier"),
+        city="Valbonne",
+    ),
+    _fr(
+        "Lérins Connect",
+        "791304686",
+        "company",
+        ["iot", "telecom"],
+        "small",
+        "lerins-connect",
+        {
+            "en": "Low-power wireless sensors for buildings, vineyards and harbours.",
+            "fr": "Capteurs sans fil basse consommation pour bâtiments, vignobles et ports.",
+            "zh": "面向建筑、葡萄园和港口的低功耗无线传感器。",
+        },
+        ("bonjour", "Julien Roux"),
+        city="Biot",
+    ),
+    _fr(
+        "Studio Brague XR",
+        "880461728",
+        "company",
+        ["virtual_augmented_reality", "software"],
+        "micro",
+        "brague-xr",
+        {
+            "en": "Virtual reality training simulations for industry and healthcare.",
+            "fr": "Simulations de formation en réalité virtuelle pour l'industrie et la santé.",
+            "zh": "面向工业和医疗的虚拟现实培训仿真。",
+        },
+        ("studio", "Camille Nguyen"),
+    ),
+    _fr(
+        "Incubateur Garoupe",
+        "901277350",
+        "incubator",
+        ["ai_data", "software"],
+        "micro",
+        "garoupe",
+        {
+            "en": "Incubator for deep-tech start-ups, with a soft-landing programme for "
+            "Chinese founders.",
+            "fr": "Incubateur de start-up deep tech, avec un programme d'accueil pour les "
+            "fondateurs chinois.",
+            "zh": "深科技初创企业孵化器，为中国创业者提供落地支持计划。",
+        },
+        ("accueil", "Sophie Lambert"),
+        city="Antibes",
+    ),
+    _cn(
+        "Nanjing Zijin Biopharmaceutical Technology",
+        "南京紫金生物医药科技有限公司",
+        "91320115MA1X7K2Q41",
+        "company",
+        ["biotech_health"],
+        "medium",
+        "zijin-biopharma",
+        {
+            "en": "Develops monoclonal antibodies and diagnostic kits.",
+            "fr": "Développe des anticorps monoclonaux et des kits de diagnostic.",
+            "zh": "研发单克隆抗体和诊断试剂盒。",
+        },
+        ("bd", "Chen Jing"),
+    ),
+    _cn(
+        "Jiangning Smart Sensing Technology",
+        "南京江宁智感物联科技有限公司",
+        "91320115MA1Y3B8N61",
+        "company",
+        ["iot", "microelectronics"],
+        "small",
+        "smart-sensing",
+        {
+            "en": "Industrial internet-of-things sensors and edge gateways.",
+            "fr": "Capteurs et passerelles industriels pour l'internet des objets.",
+            "zh": "工业物联网传感器与边缘网关。",
+        },
+        ("sales", "Zhou Ming"),
+    ),
+    _cn(
+        "Nanjing Institute of Immersive Computing",
+        "南京沉浸式计算研究院",
+        "52320115MA1W4D6R2E",
+        "research_lab",
+        ["virtual_augmented_reality", "ai_data"],
+        "medium",
+        "niic",
+        {
+            "en": "Research institute for virtual reality, digital humans and 3D vision.",
+            "fr": "Institut de recherche en réalité virtuelle, humains numériques et vision 3D.",
+            "zh": "专注虚拟现实、数字人和三维视觉的研究院。",
+        },
+        ("office", "Liu Yang"),
+    ),
+    _cn(
+        "Fangshan Intelligent Mobility",
+        "南京方山智能出行科技有限公司",
+        "91320115MA1T9P5C8N",
+        "company",
+        ["mobility", "ai_data"],
+        "small",
+        "fangshan-mobility",
+        {
+            "en": "Autonomous shuttles for campuses and technology parks.",
+            "fr": "Navettes autonomes pour campus et parcs technologiques.",
+            "zh": "面向园区和校园的自动驾驶接驳车。",
+        },
+        ("hello", "Sun Hao"),
+    ),
+    _cn(
+        "Moling Microelectronics",
+        "南京秣陵微电子有限公司",
+        "91320115MA27N6GU34",
+        "company",
+        ["microelectronics", "telecom"],
+        "large",
+        "moling-micro",
+        {
+            "en": "Designs radio-frequency chips for 5G and satellite terminals.",
+            "fr": "Conçoit des puces radiofréquence pour la 5G et les terminaux satellites.",
+            "zh": "设计面向5G和卫星终端的射频芯片。",
+        },
+        ("contact", "Huang Wei"),
+    ),
+    _cn(
+        "Jiangning Hi-Tech Incubator",
+        "江宁高新技术创业孵化器",
+        "91320115MA1R2F7J5C",
+        "incubator",
+        ["software", "environment"],
+        "micro",
+        "jn-incubator",
+        {
+            "en": "Incubator hosting start-ups in green technology and software.",
+            "fr": "Incubateur de start-up des technologies vertes et du logiciel.",
+            "zh": "聚焦绿色科技与软件的创业孵化器。",
+        },
+        ("service", "Zhang Min"),
+    ),
+]
+
+# Waits in the verification queue; its admin writes from a webmail address (a hint for staff).
+PENDING = _fr(
+    "Mouans Robotique",
+    "815443908",
+    "company",
+    ["mobility", "iot"],
+    "micro",
+    "mouans-robotique",
+    {"fr": "Robots de livraison autonomes pour les zones d'activité."},
+    ("fondateur", "Thomas Bernard"),
+    city="Mouans-Sartoux",
+)
+PENDING["admin"]["email"] = "thomas.bernard.robotique@mail.example"
+
+
+def _platform_admin(session):
+    user = accounts.find_user_by_email(session, PLATFORM_ADMIN_EMAIL)
+    if user is None:
+        user = accounts.new_user(
+            session,
+            email=PLATFORM_ADMIN_EMAIL,
+            password=PASSWORD,
+            full_name="Platform Administrator",
+        )
+        user.is_platform_admin = True
+    return user
+
+
+def _seed_organisation(staff: Caller, spec: dict, *, verify: bool) -> bool:
+    org_data = spec["organisation"]
+    with db.transaction() as session:
+        if domain.find_by_number(session, org_data["country"], org_data["registration_number"]):
+            return False
+        if accounts.find_user_by_email(session, spec["admin"]["email"]):
+            return False
+        org, _admin = domain.register(session, org_data, {**spec["admin"], "password": PASSWORD})
+        if verify:
+            domain.verify(session, staff, org.id, "Demo data: known member of the park.")
+    return True
+
+
+def seed_demo() -> int:
+    """Add whatever demo data is missing; returns how many organisations were added."""
+    with db.transaction() as session:
+        admin_id: uuid.UUID = _platform_admin(session).id
+    staff = Caller(
+        subject=str(admin_id),
+        kind="user",
+        organisation_id=None,
+        roles=frozenset({PLATFORM_ADMIN}),
+    )
+    added = sum(_seed_organisation(staff, spec, verify=True) for spec in ORGANISATIONS)
+    added += _seed_organisation(staff, PENDING, verify=False)
+    return added
+
+
+def register_cli(app) -> None:
+    """`flask seed-demo`: the demo organisations and people, safe to run again."""
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Add the demo organisations and people (adds nothing the second time)."""
+        added = seed_demo()
+        click.echo(f"Demo data: {added} organisation(s) added.")
+        click.echo(f"Platform admin: {PLATFORM_ADMIN_EMAIL} / {PASSWORD}")

@@ -1,0 +1,1 @@
+"""members' rules: no Flask, no HTTP; raises shared.errors problems the API turns into 4xx."""

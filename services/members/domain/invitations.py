@@ -1,0 +1,126 @@
+"""Invitations: an org admin asks someone to join by e-mail; the link works once, for a while."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from shared.auth import Caller
+from shared.db import utcnow
+from shared.errors import Conflict, Forbidden, Gone, NotFound
+from shared.events import emit
+from shared.pagination import keyset, page
+
+from .. import settings
+from ..models import Invitation, Membership, Organisation, User
+from . import accounts, tokens
+
+
+def _organisation(session, organisation_id) -> Organisation:
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("No such organisation.")
+    return organisation
+
+
+def create(session, caller: Caller, organisation_id: uuid.UUID, payload: dict) -> Invitation:
+    """A pending invitation; the e-mail is sent by a task after commit."""
+    if not caller.is_admin_of(organisation_id):
+        raise Forbidden("Only an admin of the organisation invites people.")
+    _organisation(session, organisation_id)
+    email = accounts.normalise_email(payload["email"])
+    if accounts.find_user_by_email(session, email) is not None:
+        raise Conflict(
+            "A person with this e-mail address already has an account.",
+            errors=[{"pointer": "/email", "detail": "Already registered."}],
+        )
+    now = utcnow()
+    pending = session.scalars(
+        select(Invitation).where(
+            Invitation.organisation_id == organisation_id,
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+    ).first()
+    if pending is not None:
+        raise Conflict(
+            "This person already has a pending invitation; revoke it to invite again.",
+            errors=[{"pointer": "/email", "detail": "Already invited."}],
+        )
+    inviter = session.get(User, caller.user_id) if caller.user_id else None
+    language = payload.get("language") or (inviter.language if inviter else None) or "en"
+    invitation = Invitation(
+        id=uuid.uuid4(),
+        organisation_id=organisation_id,
+        email=email,
+        role=payload["role"],
+        language=language,
+        nonce=tokens.new_nonce(),
+        invited_by=caller.user_id,
+        expires_at=now + timedelta(seconds=settings.get("INVITATION_TTL")),
+    )
+    invitation.token_hash = tokens.digest(
+        tokens.derived_token("invitation", invitation.id, invitation.nonce)
+    )
+    session.add(invitation)
+    session.flush()
+    return invitation
+
+
+def listing(session, caller: Caller, organisation_id, cursor: str | None, limit: int) -> dict:
+    if not caller.is_admin_of(organisation_id):
+        raise Forbidden("Only an admin of the organisation sees its invitations.")
+    stmt = select(Invitation).where(Invitation.organisation_id == organisation_id)
+    columns = [Invitation.created_at, Invitation.id]
+    rows = session.scalars(keyset(stmt, columns, cursor, limit, descending=True)).all()
+    return page(list(rows), limit, lambda row: (row.created_at, row.id))
+
+
+def revoke(session, caller: Caller, organisation_id, invitation_id) -> None:
+    if not caller.is_admin_of(organisation_id):
+        raise Forbidden("Only an admin of the organisation revokes its invitations.")
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation_id:
+        raise NotFound("No such invitation.")
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation was already accepted.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+
+
+def accept(session, payload: dict) -> tuple[User, Membership]:
+    """Sign up through an invitation: the account and the membership in one transaction."""
+    invitation = session.scalars(
+        select(Invitation)
+        .where(Invitation.token_hash == tokens.digest(payload["token"]))
+        .with_for_update()
+    ).first()
+    if invitation is None:
+        raise NotFound("This invitation link is not valid.")
+    status = invitation.status(utcnow())
+    if status != "pending":
+        raise Gone(f"This invitation is {status}; ask for a new one.", reason=status)
+    if payload.get("timezone"):
+        accounts.check_timezone(payload["timezone"])
+    if session.get(Organisation, invitation.organisation_id) is None:
+        raise Gone("The organisation of this invitation no longer exists.", reason="revoked")
+    user = accounts.new_user(
+        session,
+        email=invitation.email,
+        password=payload["password"],
+        full_name=payload["full_name"],
+        language=payload.get("language") or invitation.language,
+        timezone=payload.get("timezone") or "Europe/Paris",
+    )
+    membership = Membership(
+        user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role
+    )
+    session.add(membership)
+    invitation.accepted_at = utcnow()
+    session.flush()
+    emit(session, "member.joined", accounts.member_event(user, membership))
+    return user, membership

@@ -1,0 +1,221 @@
+"""Organisations: registration with a first admin, verification by staff, profile edits.
+
+Every write records its event in the caller's transaction; visibility rules live here so the
+API, the demo data and later tasks apply the same ones.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit
+
+from sqlalchemy import bindparam, select
+
+from shared.auth import Caller
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.events import emit
+from shared.pagination import keyset, page
+
+from ..models import Membership, Organisation, User
+from . import accounts, registration_numbers
+
+EDITABLE = ("name", "name_zh", "city", "park", "kind", "size", "sectors", "website", "description")
+PROFILE = ("name", "name_zh", "country", "park", "city", "kind", "size", "sectors", "website")
+
+
+def organisation_snapshot(org: Organisation) -> dict:
+    """What other services keep of an organisation (event data), ids as strings."""
+    return {
+        "id": str(org.id),
+        "name": org.name,
+        "name_zh": org.name_zh,
+        "country": org.country,
+        "park": org.park,
+        "city": org.city,
+        "kind": org.kind,
+        "size": org.size,
+        "sectors": list(org.sectors or []),
+        "website": org.website,
+        "description": dict(org.description or {}),
+        "status": org.status,
+    }
+
+
+def _host(url: str | None) -> str | None:
+    try:
+        host = urlsplit(url or "").hostname
+    except ValueError:
+        return None
+    return host.lower().removeprefix("www.") if host else None
+
+
+def domains_match(email: str, website: str | None) -> bool:
+    """The e-mail's domain is the website's, or one is a subdomain of the other."""
+    host = _host(website)
+    domain = email.rpartition("@")[2].strip().lower()
+    if not host or not domain:
+        return False
+    return domain == host or domain.endswith("." + host) or host.endswith("." + domain)
+
+
+def verification_hints(country: str, email: str, website: str | None) -> dict:
+    """Facts staff weigh before verifying; computed once, at registration."""
+    return {
+        # null: the country has no rule we check numbers against.
+        "registration_number_valid": True if registration_numbers.is_checked(country) else None,
+        "email_domain_matches_website": domains_match(email, website),
+    }
+
+
+def _ensure_number_free(session, country: str, number: str, exclude=None) -> None:
+    stmt = select(Organisation.id).where(
+        Organisation.country == country, Organisation.registration_number == number
+    )
+    if exclude is not None:
+        stmt = stmt.where(Organisation.id != exclude)
+    if session.scalar(stmt.limit(1)) is not None:
+        raise Conflict(
+            "An organisation with this registration number is already registered.",
+            errors=[
+                {"pointer": f"/{registration_numbers.POINTER}", "detail": "Already registered."}
+            ],
+        )
+
+
+def register(session, organisation: dict, admin: dict) -> tuple[Organisation, User]:
+    """A pending organisation and its first admin; 422 for a bad number, 409 for a taken one."""
+    country = organisation["country"]
+    number = registration_numbers.normalise(country, organisation["registration_number"])
+    _ensure_number_free(session, country, number)
+    user = accounts.new_user(session, **admin, field_prefix="admin/")
+    fields = {k: organisation.get(k) for k in PROFILE}
+    fields["sectors"] = list(dict.fromkeys(organisation.get("sectors") or []))
+    fields["name_zh"] = fields["name_zh"] or None
+    org = Organisation(
+        **fields,
+        description=organisation.get("description") or {},
+        registration_number=number,
+        status="pending",
+        hints=verification_hints(country, user.email, organisation.get("website")),
+    )
+    session.add(org)
+    session.flush()
+    membership = Membership(user_id=user.id, organisation_id=org.id, role="org_admin")
+    session.add(membership)
+    session.flush()
+    emit(session, "organisation.registered", organisation_snapshot(org))
+    emit(session, "member.joined", accounts.member_event(user, membership))
+    return org, user
+
+
+def can_see(caller: Caller | None, organisation_id, status: str) -> bool:
+    """Verified organisations are public; others only for their members and platform staff."""
+    if status == "verified":
+        return True
+    return caller is not None and (caller.is_platform_admin or caller.belongs_to(organisation_id))
+
+
+def _load(session, caller: Caller | None, organisation_id: uuid.UUID) -> Organisation:
+    org = session.get(Organisation, organisation_id)
+    if org is None or not can_see(caller, org.id, org.status):
+        raise NotFound("No such organisation.")
+    return org
+
+
+def update(session, caller: Caller, organisation_id: uuid.UUID, changes: dict) -> Organisation:
+    """Edit the profile: the organisation's own admins and platform staff only."""
+    org = _load(session, caller, organisation_id)
+    if not caller.is_admin_of(org.id):
+        raise Forbidden("Only this organisation's admins may change its profile.")
+    if "sectors" in changes:
+        changes["sectors"] = list(dict.fromkeys(changes["sectors"] or []))
+    if "name_zh" in changes:
+        changes["name_zh"] = changes["name_zh"] or None
+    changed = False
+    for key in EDITABLE:
+        if key in changes and getattr(org, key) != changes[key]:
+            setattr(org, key, changes[key])
+            changed = True
+    if changed:
+        session.flush()
+        emit(session, "organisation.updated", organisation_snapshot(org))
+    return org
+
+
+def _ensure_staff(caller: Caller) -> None:
+    if not caller.is_platform_admin:
+        raise Forbidden("Only platform staff verify or suspend organisations.")
+
+
+def verify(session, caller: Caller, organisation_id, reason: str | None = None) -> Organisation:
+    """Verify a pending organisation or reinstate a suspended one."""
+    _ensure_staff(caller)
+    org = _load(session, caller, organisation_id)
+    if org.status == "verified":
+        raise Conflict("This organisation is already verified.")
+    return _set_status(session, org, "verified", reason, "organisation.verified")
+
+
+def suspend(session, caller: Caller, organisation_id, reason: str) -> Organisation:
+    """Suspend an organisation (or turn a pending one down); the reason is kept and sent on."""
+    _ensure_staff(caller)
+    org = _load(session, caller, organisation_id)
+    if org.status == "suspended":
+        raise Conflict("This organisation is already suspended.")
+    return _set_status(session, org, "suspended", reason, "organisation.suspended")
+
+
+def _set_status(session, org: Organisation, status: str, reason, event_type: str):
+    org.status = status
+    org.status_reason = reason
+    session.flush()
+    emit(session, event_type, {**organisation_snapshot(org), "reason": reason})
+    return org
+
+
+def find_by_number(session, country: str, number: str) -> Organisation | None:
+    return session.scalars(
+        select(Organisation).where(
+            Organisation.country == country, Organisation.registration_number == number
+        )
+    ).first()
+
+
+_TABLE = Organisation.__table__
+READ_COLUMNS = [
+    _TABLE.c[name]
+    for name in (
+        "id",
+        "name",
+        "name_zh",
+        "country",
+        "park",
+        "city",
+        "kind",
+        "size",
+        "sectors",
+        "website",
+        "description",
+        "registration_number",
+        "status",
+        "status_reason",
+        "hints",
+        "created_at",
+        "updated_at",
+    )
+]
+_BY_ID = select(*READ_COLUMNS).where(_TABLE.c.id == bindparam("organisation_id"))
+
+
+def fetch(session, organisation_id: uuid.UUID) -> dict | None:
+    """One organisation as a plain dict: a lean Core read for the hottest endpoint."""
+    row = session.execute(_BY_ID, {"organisation_id": organisation_id}).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def queue(session, status: str, cursor: str | None, limit: int) -> dict:
+    """Organisations in one status, oldest first: staff's verification queue."""
+    stmt = select(*READ_COLUMNS).where(_TABLE.c.status == status)
+    stmt = keyset(stmt, [_TABLE.c.created_at, _TABLE.c.id], cursor, limit)
+    rows = [dict(r) for r in session.execute(stmt).mappings()]
+    return page(rows, limit, lambda r: (r["created_at"], r["id"]))

@@ -1,0 +1,1 @@
+"""marshmallow schemas of members' API: `organisations.py` and `identity.py`."""

@@ -1,0 +1,212 @@
+"""Request and response bodies of organisations, the directory and the vocabulary."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from shared.i18n import LOCALES, LocalizedText
+from shared.pagination import PageArgs, page_schema
+
+from ..domain.vocabulary import COUNTRIES, KINDS, PARKS, SECTORS, SIZES, STATUSES
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+class CountryCode(fields.String):
+    """ISO 3166-1 alpha-2, any case in, upper case stored."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {"description": "ISO 3166-1 alpha-2 code, e.g. FR, CN"})
+        super().__init__(validate=validate.Length(equal=2), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if code not in COUNTRIES:
+            raise ValidationError("Use the country's ISO 3166-1 alpha-2 code, such as FR or CN.")
+        return code
+
+
+def _latin_name(value: str) -> None:
+    if _CJK.search(value) or not _LATIN_LETTER.search(value):
+        raise ValidationError("Write the name in Latin script; give the Chinese name as name_zh.")
+
+
+def _chinese_name(value: str) -> None:
+    if value and not _CJK.search(value):
+        raise ValidationError("The Chinese name is written in Chinese characters.")
+
+
+def _timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            "Use an IANA time zone such as Europe/Paris or Asia/Shanghai."
+        ) from exc
+
+
+def _one_of(vocabulary) -> validate.OneOf:
+    return validate.OneOf(list(vocabulary))
+
+
+def _text(max_length: int, **kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def _name(**kwargs) -> fields.String:
+    return fields.String(
+        validate=[validate.Length(min=2, max=200), _latin_name],
+        metadata={"description": "The name as the organisation writes it in Latin script"},
+        **kwargs,
+    )
+
+
+class OrganisationPatch(Schema):
+    """The fields an organisation's admins may change."""
+
+    name = _name()
+    name_zh = fields.String(
+        allow_none=True,
+        validate=[validate.Length(max=200), _chinese_name],
+        metadata={"description": "The Chinese name, if it has one"},
+    )
+    city = _text(120, allow_none=True)
+    park = fields.String(validate=_one_of(PARKS))
+    kind = fields.String(validate=_one_of(KINDS))
+    size = fields.String(allow_none=True, validate=_one_of(SIZES))
+    sectors = fields.List(
+        fields.String(validate=_one_of(SECTORS)), validate=validate.Length(min=1, max=8)
+    )
+    website = fields.Url(
+        allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=300)
+    )
+    description = LocalizedText(max_length=5000, required_locale=False)
+
+
+class OrganisationIn(OrganisationPatch):
+    """An organisation as it registers."""
+
+    name = _name(required=True)
+    country = CountryCode(required=True)
+    park = fields.String(required=True, validate=_one_of(PARKS))
+    kind = fields.String(required=True, validate=_one_of(KINDS))
+    sectors = fields.List(
+        fields.String(validate=_one_of(SECTORS)),
+        required=True,
+        validate=validate.Length(min=1, max=8),
+    )
+    registration_number = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "SIREN or SIRET in France, USCC in China; free text elsewhere"},
+    )
+
+
+class AdminIn(Schema):
+    """The person registering, who becomes the organisation's first admin."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    full_name = _text(200, required=True)
+    language = fields.String(load_default="en", validate=validate.OneOf(LOCALES))
+    timezone = fields.String(
+        load_default="Europe/Paris", validate=[validate.Length(max=64), _timezone]
+    )
+
+
+class RegistrationIn(Schema):
+    organisation = fields.Nested(OrganisationIn, required=True)
+    admin = fields.Nested(AdminIn, required=True)
+
+
+class OrganisationOut(Schema):
+    """An organisation; `hints` only for platform staff, `status_reason` also for its members."""
+
+    id = fields.UUID()
+    name = fields.String()
+    name_zh = fields.String(allow_none=True)
+    country = fields.String()
+    park = fields.String()
+    city = fields.String(allow_none=True)
+    kind = fields.String()
+    size = fields.String(allow_none=True)
+    sectors = fields.List(fields.String())
+    website = fields.String(allow_none=True)
+    description = fields.Dict(keys=fields.String(), values=fields.String())
+    registration_number = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    status_reason = fields.String(allow_none=True)
+    hints = fields.Dict(
+        metadata={"description": "registration_number_valid, email_domain_matches_website"}
+    )
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class RegisteredAdminOut(Schema):
+    id = fields.UUID()
+    email = fields.String()
+    full_name = fields.String()
+
+
+class RegistrationOut(Schema):
+    organisation = fields.Nested(OrganisationOut)
+    admin = fields.Nested(RegisteredAdminOut)
+
+
+class VerifyIn(Schema):
+    reason = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class SuspendIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class QueueArgs(PageArgs):
+    status = fields.String(load_default="pending", validate=validate.OneOf(STATUSES))
+
+
+OrganisationPage = page_schema(OrganisationOut, name="OrganisationPage")
+
+
+class DirectoryArgs(PageArgs):
+    q = fields.String(load_default=None, validate=validate.Length(max=200))
+    country = CountryCode(load_default=None)
+    park = fields.String(load_default=None, validate=_one_of(PARKS))
+    sector = fields.String(load_default=None, validate=_one_of(SECTORS))
+    kind = fields.String(load_default=None, validate=_one_of(KINDS))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
+
+
+class DirectoryItem(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    name_zh = fields.String(allow_none=True)
+    country = fields.String()
+    park = fields.String()
+    city = fields.String(allow_none=True)
+    kind = fields.String()
+    sectors = fields.List(fields.String())
+    website = fields.String(allow_none=True)
+    description = fields.String(
+        allow_none=True, metadata={"description": "Short description in the reader's language"}
+    )
+
+
+DirectoryPage = page_schema(DirectoryItem, name="DirectoryPage")
+
+
+class VocabularyEntry(Schema):
+    code = fields.String()
+    labels = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class VocabularyOut(Schema):
+    sectors = fields.List(fields.Nested(VocabularyEntry))
+    kinds = fields.List(fields.Nested(VocabularyEntry))
+    parks = fields.List(fields.Nested(VocabularyEntry))
+    sizes = fields.List(fields.Nested(VocabularyEntry))

@@ -1,0 +1,47 @@
+"""members' own settings: SMTP, token and link lifetimes, sign-in rate limits.
+
+Read once from the environment through `shared.config.env`; the app factory merges
+`extra_config()` into Flask's config, and `get()` falls back to it so tasks and code paths built
+before that wiring still see the same values.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, has_app_context
+
+from shared.config import env
+
+DAY = 24 * 60 * 60
+
+
+@functools.cache
+def extra_config() -> dict:
+    """Flask config keys of the members service, with their defaults."""
+    return {
+        "SMTP_HOST": env.str("SMTP_HOST", "localhost"),
+        "SMTP_PORT": env.int("SMTP_PORT", 25),
+        "SMTP_USERNAME": env.str("SMTP_USERNAME"),
+        "SMTP_PASSWORD": env.str("SMTP_PASSWORD"),
+        "SMTP_SECURITY": env.str("SMTP_SECURITY", "none"),  # none | starttls | ssl
+        "SMTP_TIMEOUT": env.float("SMTP_TIMEOUT", 30.0),
+        "MAIL_FROM": env.str(
+            "MAIL_FROM",
+            "Sino-Sophipolitan Cooperation Platform <no-reply@sino-sophipolitan.example>",
+        ),
+        "ACCESS_TOKEN_TTL": env.int("ACCESS_TOKEN_TTL", 15 * 60),
+        "REFRESH_TOKEN_TTL": env.int("REFRESH_TOKEN_TTL", 30 * DAY),
+        "INVITATION_TTL": env.int("INVITATION_TTL", 7 * DAY),
+        "PASSWORD_RESET_TTL": env.int("PASSWORD_RESET_TTL", 60 * 60),
+        "EXPORT_TTL": env.float("EXPORT_TTL", float(DAY)),
+        "LOGIN_RATE_LIMIT_ACCOUNT": env.str("LOGIN_RATE_LIMIT_ACCOUNT", "5/15 minutes"),
+        "LOGIN_RATE_LIMIT_ADDRESS": env.str("LOGIN_RATE_LIMIT_ADDRESS", "30/15 minutes"),
+    }
+
+
+def get(key: str):
+    """A members setting: the app's config when it has the key, else the environment's value."""
+    if has_app_context() and key in current_app.config:
+        return current_app.config[key]
+    return extra_config()[key]

@@ -1,0 +1,1 @@
+"""The platform library every service uses and no service owns."""

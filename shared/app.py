@@ -1,0 +1,129 @@
+"""The app factory every service calls with its name.
+
+It wires, in order: settings, JSON logs, the database session, request ids and metrics,
+token verification, the flask-smorest API (OpenAPI at `/api/<service>/v1/openapi.json`,
+interactive docs beside it), the service's blueprints, and problem+json error handling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Flask, request, send_from_directory
+from flask_smorest import Api, Blueprint
+
+from shared import auth, errors, observability
+from shared.config import Settings
+from shared.db import Database
+from shared.errors import Problem
+from shared.migrations import register_cli
+
+JSON_MIMETYPES = ("application/json",)
+
+
+class UnsupportedMediaType(Problem):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+def accepts_form(view):
+    """Mark a view that also takes `application/x-www-form-urlencoded` (OAuth2 token endpoint)."""
+    view.accepts_form = True
+    return view
+
+
+def _require_json_bodies(app: Flask) -> None:
+    @app.before_request
+    def _check_content_type():
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        if not request.content_length and "chunked" not in request.headers.get(
+            "Transfer-Encoding", ""
+        ):
+            return
+        mimetype = request.mimetype or ""
+        if mimetype in JSON_MIMETYPES or mimetype.endswith("+json"):
+            return
+        view = app.view_functions.get(request.endpoint)
+        target = getattr(view, "view_class", view)
+        method_view = getattr(target, request.method.lower(), None)
+        form_ok = getattr(view, "accepts_form", False) or getattr(
+            method_view, "accepts_form", False
+        )
+        if form_ok and mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return
+        raise UnsupportedMediaType(
+            f"Send the body as application/json, not {mimetype or 'nothing'}."
+        )
+
+
+def _docs_assets(app: Flask, prefix: str) -> str:
+    """Serve Swagger UI's files from the installed package: no CDN at run time."""
+    assets = Path(swagger_ui_bundle.swagger_ui_path)
+    route = f"{prefix}/docs/assets/"
+
+    @app.get(route + "<path:filename>", endpoint="swagger_ui_assets")
+    def _swagger_asset(filename):
+        return send_from_directory(assets, filename, max_age=86400)
+
+    return route
+
+
+def create_service_app(
+    service: str,
+    *,
+    title: str,
+    description: str,
+    db: Database | None,
+    blueprints: Iterable[Blueprint],
+    migrations_dir: Path | None = None,
+    key_source: auth.KeySource | None = None,
+    config: dict | None = None,
+) -> Flask:
+    """A service's Flask app, built the same way for every service."""
+    app = Flask(f"services.{service}")
+    settings = Settings(service=service)
+    app.config.update(settings.to_flask())
+    if config:
+        app.config.update(config)
+
+    observability.configure_logging(service, app.config["LOG_LEVEL"], app.config["LOG_JSON"])
+    prefix = f"/api/{service}/v1"
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=prefix,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "servers": [{"url": "/"}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    app.config["OPENAPI_SWAGGER_UI_URL"] = _docs_assets(app, prefix)
+    app.json.sort_keys = False
+
+    if db is not None:
+        db.init_app(app)
+    observability.init_app(app, service)
+    auth.init_app(app, key_source)
+    _require_json_bodies(app)
+
+    api = Api(app)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
+    app.extensions["api"] = api
+    errors.init_app(app)
+    if migrations_dir is not None:
+        register_cli(app, migrations_dir)
+    return app

@@ -1,0 +1,30 @@
+"""The platform's one beat scheduler: every service's periodic tasks, sent by name to its queue.
+
+Beat imports no service (tasks are sent by name, as events are), so the schedule lives here, in
+the shared library, beside the event catalogue. Exactly one beat process runs per platform.
+"""
+
+from __future__ import annotations
+
+from shared.celery import make_celery
+
+# task name -> seconds between runs; the queue is the task name's service prefix.
+PERIODIC_TASKS: dict[str, float] = {
+    "members.send_unsent_account_emails": 300.0,
+}
+
+
+def beat_schedule(tasks: dict[str, float] | None = None) -> dict:
+    """Celery's `beat_schedule` for `tasks`, each routed to its own service's queue."""
+    return {
+        name: {
+            "task": name,
+            "schedule": every,
+            "options": {"queue": name.split(".", 1)[0], "expires": every},
+        }
+        for name, every in (PERIODIC_TASKS if tasks is None else tasks).items()
+    }
+
+
+celery_app = make_celery("beat")
+celery_app.conf.beat_schedule = beat_schedule()

@@ -1,0 +1,82 @@
+"""One Celery app per service from one factory: JSON only, its own queue, safe acknowledgement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from celery import Celery, signals
+
+from shared.config import env
+from shared.context import get_correlation_id, set_correlation_id
+
+CORRELATION_HEADER = "correlation_id"
+# Longer than any task may run, so Redis never hands a running task to a second worker.
+VISIBILITY_TIMEOUT = 2 * 60 * 60
+TASK_TIME_LIMIT = 15 * 60
+
+
+def make_celery(service: str, create_app: Callable | None = None, **overrides) -> Celery:
+    """The service's Celery app; every task named `<service>.*` goes to the `<service>` queue.
+
+    With `create_app`, each task runs inside the service's Flask app context, so it sees the
+    same configuration, database and templates as the web process.
+    """
+    app = Celery(service, broker=env.str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    flask_app: list = []
+
+    def get_flask_app():
+        if not flask_app:
+            flask_app.append(create_app())
+        return flask_app[0]
+
+    class ContextTask(app.Task):
+        def __call__(self, *args, **kwargs):
+            if create_app is None:
+                return self.run(*args, **kwargs)
+            with get_flask_app().app_context():
+                return self.run(*args, **kwargs)
+
+    app.Task = ContextTask
+    app.flask_app = get_flask_app
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        result_backend=None,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=4,
+        task_default_queue=service,
+        task_routes={f"{service}.*": {"queue": service}},
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=2,
+        task_time_limit=TASK_TIME_LIMIT,
+        task_soft_time_limit=TASK_TIME_LIMIT - 30,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=True,
+        task_send_sent_event=True,
+        timezone="UTC",
+        enable_utc=True,
+    )
+    app.conf.update(overrides)
+    return app
+
+
+@signals.before_task_publish.connect
+def _stamp_correlation_id(headers=None, **_kwargs):
+    """The work that publishes a task passes its correlation id on in the task's headers."""
+    if headers is not None and CORRELATION_HEADER not in headers:
+        headers[CORRELATION_HEADER] = get_correlation_id()
+
+
+@signals.task_prerun.connect
+def _restore_correlation_id(task=None, **_kwargs):
+    if task is None:
+        return
+    cid = getattr(task.request, CORRELATION_HEADER, None)
+    if cid is None:
+        cid = (task.request.headers or {}).get(CORRELATION_HEADER) if task.request.headers else None
+    set_correlation_id(cid)

@@ -1,0 +1,149 @@
+"""Settings read once from environment variables, with typed helpers.
+
+`os.environ` is read here and nowhere else (gunicorn's own config file excepted), so that
+`.env.example` can list every variable the code reads.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(RuntimeError):
+    """A variable is set to something its type cannot read."""
+
+
+class Env:
+    """Typed access to environment variables; every read goes through one of these methods."""
+
+    def __init__(self, environ: dict[str, str] | None = None):
+        self._environ = os.environ if environ is None else environ
+
+    def raw(self, name: str) -> str | None:
+        return self._environ.get(name)
+
+    def str(self, name: str, default: str | None = None) -> str | None:
+        value = self._environ.get(name)
+        return default if value in (None, "") else value
+
+    def int(self, name: str, default: int) -> int:
+        value = self.str(name)
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name} must be an integer, not {value!r}") from exc
+
+    def float(self, name: str, default: float) -> float:
+        value = self.str(name)
+        if value is None:
+            return default
+        try:
+            return float(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name} must be a number, not {value!r}") from exc
+
+    def bool(self, name: str, default: bool) -> bool:
+        value = self._environ.get(name)
+        if value is None:
+            return default
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+        value = self.str(name)
+        if value is None:
+            return list(default or [])
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+
+env = Env()
+
+SERVICES = ("members", "projects", "announcements", "notifications", "portal")
+LOCAL_PORTS = {
+    "gateway": 8000,
+    "members": 8001,
+    "projects": 8002,
+    "announcements": 8003,
+    "notifications": 8004,
+    "portal": 8005,
+}
+
+
+def var_dir() -> Path:
+    """Where the embedded default keeps its SQLite files and runtime state."""
+    return Path(env.str("VAR_DIR", str(REPO_ROOT / "var")))
+
+
+def database_url(service: str) -> str:
+    """The service's own database: `<SERVICE>_DATABASE_URL`, else a SQLite file under var/."""
+    names = {
+        "members": env.str("MEMBERS_DATABASE_URL"),
+        "projects": env.str("PROJECTS_DATABASE_URL"),
+        "announcements": env.str("ANNOUNCEMENTS_DATABASE_URL"),
+        "notifications": env.str("NOTIFICATIONS_DATABASE_URL"),
+    }
+    url = names.get(service)
+    if url:
+        return url
+    return f"sqlite:///{var_dir() / f'{service}.db'}"
+
+
+@dataclass
+class Settings:
+    """Everything a service needs to know about its surroundings."""
+
+    service: str
+    secret_key: str = field(default_factory=lambda: env.str("SECRET_KEY", "dev-secret-change-me"))
+    database_url: str = ""
+    redis_url: str = field(default_factory=lambda: env.str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    public_base_url: str = field(
+        default_factory=lambda: env.str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+    )
+    jwks_url: str = field(
+        default_factory=lambda: env.str(
+            "JWKS_URL", "http://127.0.0.1:8001/api/members/v1/.well-known/jwks.json"
+        )
+    )
+    token_issuer: str = field(
+        default_factory=lambda: env.str("TOKEN_ISSUER", "sino-sophipolitan-members")
+    )
+    log_level: str = field(default_factory=lambda: env.str("LOG_LEVEL", "INFO"))
+    log_json: bool = field(default_factory=lambda: env.bool("LOG_JSON", True))
+    max_content_length: int = field(
+        default_factory=lambda: env.int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    )
+    testing: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.database_url:
+            self.database_url = database_url(self.service)
+
+    def to_flask(self) -> dict:
+        """The Flask config keys these settings map to."""
+        return {
+            "SERVICE_NAME": self.service,
+            "SECRET_KEY": self.secret_key,
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "PUBLIC_BASE_URL": self.public_base_url.rstrip("/"),
+            "JWKS_URL": self.jwks_url,
+            "TOKEN_ISSUER": self.token_issuer,
+            "LOG_LEVEL": self.log_level,
+            "LOG_JSON": self.log_json,
+            "MAX_CONTENT_LENGTH": self.max_content_length,
+            "TESTING": self.testing,
+            **self.extra,
+        }

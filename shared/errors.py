@@ -1,0 +1,219 @@
+"""RFC 9457 problem details for every error, field errors for validation, never a bare 500 page.
+
+Domain code raises the exceptions below; the handlers turn them, werkzeug's HTTP errors and
+webargs' validation errors into `application/problem+json`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_TYPE_BASE = "https://sino-sophipolitan.example/problems/"
+PROBLEM_MIMETYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """An error the caller can act on, with an HTTP status and a stable type slug."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: list[dict] | None = None,
+        headers: dict | None = None,
+        **extensions,
+    ):
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+        self.extensions = extensions
+
+
+class BadRequest(Problem):
+    pass
+
+
+class ValidationFailed(Problem):
+    status = 422
+    slug = "validation-failed"
+    title = "The request did not validate"
+
+    @classmethod
+    def field(cls, field: str, message: str) -> ValidationFailed:
+        return cls(message, errors=[{"pointer": f"/{field}", "detail": message}])
+
+
+class Unauthorized(Problem):
+    status = 401
+    slug = "unauthorized"
+    title = "Authentication required"
+
+    def __init__(self, detail=None, **kw):
+        kw.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="api"'})
+        super().__init__(detail, **kw)
+
+
+class Forbidden(Problem):
+    status = 403
+    slug = "forbidden"
+    title = "Not allowed"
+
+
+class NotFound(Problem):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(Problem):
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class Gone(Problem):
+    status = 410
+    slug = "gone"
+    title = "Gone"
+
+
+class TooManyRequests(Problem):
+    status = 429
+    slug = "too-many-requests"
+    title = "Too many requests"
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    slug: str | None = None,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+    extensions: dict | None = None,
+):
+    body = {
+        "type": PROBLEM_TYPE_BASE + slug if slug else "about:blank",
+        "title": title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path if request else None
+    request_id = g.get("request_id") if g else None
+    if request_id:
+        body["request_id"] = request_id
+    if errors:
+        body["errors"] = errors
+    if extensions:
+        body.update(extensions)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_MIMETYPE
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def flatten_messages(messages, location: str | None = None, prefix: str = "") -> list[dict]:
+    """webargs/marshmallow error dicts as a flat list of JSON-pointer field errors."""
+    errors: list[dict] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if prefix == "" and location is None and key in ("json", "query", "form", "headers"):
+                errors.extend(flatten_messages(value, key, ""))
+                continue
+            errors.extend(flatten_messages(value, location, f"{prefix}/{key}"))
+    elif isinstance(messages, list | tuple):
+        if all(isinstance(m, str) for m in messages):
+            for message in messages:
+                errors.append(_field_error(location, prefix, message))
+        else:
+            for item in messages:
+                errors.extend(flatten_messages(item, location, prefix))
+    else:
+        errors.append(_field_error(location, prefix, str(messages)))
+    return errors
+
+
+def _field_error(location, pointer, message):
+    entry = {"pointer": pointer or "/", "detail": message}
+    if location and location != "json":
+        entry = {"parameter": pointer.lstrip("/") or location, "in": location, "detail": message}
+    return entry
+
+
+_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-failed",
+    429: "too-many-requests",
+}
+
+
+def handle_http_exception(exc: HTTPException):
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages")
+    errors = flatten_messages(messages) if messages else None
+    status = exc.code or 500
+    title = exc.name
+    detail = exc.description
+    if status == 422:
+        title = "The request did not validate"
+        detail = "One or more fields are invalid."
+    if status == 400 and messages:
+        detail = "The request body is not valid JSON."
+    headers = dict(data.get("headers") or {})
+    if status == 405:
+        allowed = exc.get_headers()
+        headers.update({k: v for k, v in allowed if k.lower() == "allow"})
+    return problem_response(
+        status, title, detail, slug=_SLUGS.get(status), errors=errors, headers=headers
+    )
+
+
+def handle_problem(exc: Problem):
+    if exc.status >= 500:
+        log.error("problem %s: %s", exc.slug, exc.detail)
+    return problem_response(
+        exc.status,
+        exc.title,
+        exc.detail,
+        slug=exc.slug,
+        errors=exc.errors,
+        headers=exc.headers,
+        extensions=exc.extensions,
+    )
+
+
+def handle_unexpected(exc: Exception):
+    current_app.logger.exception("unhandled error")
+    return problem_response(
+        500,
+        "Internal error",
+        "Something went wrong on our side; the request id helps us find it.",
+        slug="internal-error",
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers; call after flask-smorest's Api so ours take precedence."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Problem, handle_problem)
+    app.register_error_handler(Exception, handle_unexpected)

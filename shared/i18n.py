@@ -1,0 +1,73 @@
+"""Text stored per locale (en, fr, zh) and read back in the reader's language, with fallback."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields
+
+LOCALES = ("en", "fr", "zh")
+DEFAULT_LOCALE = "en"
+
+
+def fallback_order(language: str | None) -> list[str]:
+    """The reader's language first, then English, French, Chinese."""
+    order = [language] if language in LOCALES else []
+    order += [code for code in (DEFAULT_LOCALE, "fr", "zh") if code not in order]
+    return order
+
+
+def pick(text: dict | None, language: str | None) -> str | None:
+    """The best available translation of `text` for `language`."""
+    if not text:
+        return None
+    for code in fallback_order(language):
+        if text.get(code):
+            return text[code]
+    return None
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The first supported locale in an Accept-Language header (zh-CN, zh-Hans count as zh)."""
+    if not accept_language:
+        return DEFAULT_LOCALE
+    weighted = []
+    for part in accept_language.split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        weighted.append((quality, tag.strip().lower()))
+    for _quality, tag in sorted(weighted, key=lambda item: -item[0]):
+        primary = tag.split("-")[0]
+        if primary in LOCALES:
+            return primary
+    return DEFAULT_LOCALE
+
+
+class LocalizedText(fields.Dict):
+    """`{"en": ..., "fr": ..., "zh": ...}`: known locales only, at least one non-empty text."""
+
+    def __init__(self, *, max_length: int = 10_000, required_locale: bool = True, **kwargs):
+        super().__init__(keys=fields.String(), values=fields.String(), **kwargs)
+        self.max_length = max_length
+        self.required_locale = required_locale
+        self.metadata.setdefault(
+            "description", "Text per locale: any of en, fr, zh; read back with fallback."
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        unknown = sorted(set(result) - set(LOCALES))
+        if unknown:
+            raise ValidationError(f"Unknown locale(s): {', '.join(unknown)}; use en, fr or zh.")
+        cleaned = {k: v.strip() for k, v in result.items() if v and v.strip()}
+        too_long = [k for k, v in cleaned.items() if len(v) > self.max_length]
+        if too_long:
+            raise ValidationError(
+                f"Longer than {self.max_length} characters: {', '.join(too_long)}."
+            )
+        if self.required_locale and not cleaned:
+            raise ValidationError("Give the text in at least one of en, fr, zh.")
+        return cleaned

@@ -1,0 +1,65 @@
+"""Test session set-up: a private Redis server and one fresh database per service.
+
+Environment variables are set here, before any service module is imported, so that apps built in
+the tests and worker processes they start see the same Redis and databases. Set
+`TEST_DATABASE_URL` (a PostgreSQL URL) to run the whole suite on PostgreSQL; SQLite otherwise.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.support.servers import RedisServer, make_database_url
+from tests.support.smtp import SmtpServer
+
+DB_SERVICES = ("members", "projects", "announcements", "notifications")
+
+_tmp = Path(tempfile.mkdtemp(prefix="platform-tests-"))
+os.environ["TEST_LOG_DIR"] = str(_tmp)
+_redis = RedisServer()
+_redis.start()
+atexit.register(_redis.stop)
+os.environ["REDIS_URL"] = _redis.url
+os.environ["VAR_DIR"] = str(_tmp / "var")
+os.environ["LOG_JSON"] = "false"
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+_smtp = SmtpServer()
+_smtp.start()
+os.environ["SMTP_HOST"] = "127.0.0.1"
+os.environ["SMTP_PORT"] = str(_smtp.port)
+os.environ["SMTP_SECURITY"] = "none"
+_droppers = []
+for _service in DB_SERVICES:
+    _url, _drop = make_database_url(_service, os.environ.get("TEST_DATABASE_URL"), _tmp)
+    os.environ[f"{_service.upper()}_DATABASE_URL"] = _url
+    _droppers.append(_drop)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _smtp.stop()
+    _redis.stop()
+    for drop in _droppers:
+        try:
+            drop()
+        except Exception as exc:  # a leftover test database is not worth failing the run
+            print(f"could not drop a test database: {exc}")
+    shutil.rmtree(_tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> RedisServer:
+    """The test run's own Redis server (tests may stop and restart it)."""
+    return _redis
+
+
+@pytest.fixture
+def smtp() -> SmtpServer:
+    """The run's real SMTP server (aiosmtpd), emptied for this test."""
+    _smtp.clear()
+    return _smtp

@@ -1,0 +1,140 @@
+"""`make run`'s process tree, for real: migrate, seed, every process, one URL, Ctrl-C stops all."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+# The local run's ports, in the order deploy/local/run.py assigns them from the base.
+PORT_ORDER = ["gateway", "members", "projects", "announcements", "notifications", "portal"]
+API_SERVICES = [
+    name for name in PORT_ORDER[1:5] if (ROOT / "services" / name / "__init__.py").is_file()
+]
+
+
+def _free_base(span: int = 6) -> int:
+    """A base port with `span` free ports after it."""
+    for _ in range(50):
+        base = free_port()
+        if base + span < 65000 and all(_is_free(base + i) for i in range(span)):
+            return base
+    raise RuntimeError("no free port range")
+
+
+def _is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory, redis_server):
+    var = tmp_path_factory.mktemp("var")
+    base = _free_base()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.endswith("_DATABASE_URL") and key not in ("VAR_DIR",)
+    }
+    env.update(VAR_DIR=str(var), LOCAL_PORT_BASE=str(base), REDIS_URL=redis_server.url)
+    log = open(var / "run.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "deploy/local/run.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{base}"
+    deadline = time.monotonic() + 180
+    ready = False
+    while time.monotonic() < deadline and process.poll() is None:
+        if b"is running at" in (var / "run.log").read_bytes():
+            ready = True
+            break
+        time.sleep(0.5)
+    if not ready:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("make run did not come up:\n" + (var / "run.log").read_text()[-4000:])
+    yield {"url": url, "process": process, "var": var, "base": base}
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+    log.close()
+
+
+def test_the_gateway_routes_each_api_and_serves_its_docs(platform):
+    for service in API_SERVICES:
+        response = requests.get(f"{platform['url']}/api/{service}/v1/openapi.json", timeout=10)
+        assert response.status_code == 200, service
+        assert response.json()["info"]["title"]
+
+
+def test_the_demo_admin_signs_in_with_the_readme_credentials(platform):
+    response = requests.post(
+        f"{platform['url']}/api/members/v1/auth/token",
+        data={
+            "grant_type": "password",
+            "username": "admin@sino-sophipolitan.example",
+            "password": "Antipolis-Jiangning-2021",
+        },
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["token_type"].lower() == "bearer"
+
+
+def test_the_directory_lists_the_demo_organisations_of_both_parks(platform):
+    response = requests.get(f"{platform['url']}/api/members/v1/directory?limit=100", timeout=10)
+    assert response.status_code == 200
+    parks = {item["park"] for item in response.json()["items"]}
+    assert {"sophia_antipolis", "jiangning"} <= parks
+
+
+def test_every_service_is_ready_on_its_own_port(platform):
+    for service in API_SERVICES:
+        port = platform["base"] + PORT_ORDER.index(service)
+        response = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
+        assert response.status_code == 200, f"{service}: {response.text}"
+
+
+def test_ctrl_c_stops_every_process(platform):
+    process = platform["process"]
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(60)
+    time.sleep(1)
+    for offset in range(len(PORT_ORDER)):
+        assert not _listening(platform["base"] + offset), f"port +{offset} still served"
+
+
+def _listening(port: int) -> bool:
+    """Something accepts connections on the port (a closed one may linger in TIME_WAIT)."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False

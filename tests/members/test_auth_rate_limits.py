@@ -1,0 +1,79 @@
+"""Sign-in throttling: per account and per address, the same for unknown e-mails."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.members.factories import PASSWORD
+
+TOKEN = "/api/members/v1/auth/token"
+
+
+@pytest.fixture(autouse=True)
+def _forget_sign_in_failures(app):
+    import redis
+
+    connection = redis.Redis.from_url(app.config["REDIS_URL"])
+    for key in connection.scan_iter("LIMITS*"):
+        connection.delete(key)
+    yield
+    for key in connection.scan_iter("LIMITS*"):
+        connection.delete(key)
+
+
+def attempt(client, email, password, address="10.0.0.1"):
+    return client.post(
+        TOKEN,
+        data={"grant_type": "password", "username": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_five_failures_lock_the_account_with_429_and_retry_after(client, make):
+    user = make.user(make.organisation())
+    for _ in range(5):
+        assert attempt(client, user.email, "wrong password!").status_code == 400
+    locked = attempt(client, user.email, PASSWORD)  # even the right password waits
+    assert locked.status_code == 429
+    assert locked.mimetype == "application/problem+json"
+    assert 1 <= int(locked.headers["Retry-After"]) <= 15 * 60
+    # Another account from the same address is not affected by this account's lock.
+    other = make.user(make.organisation())
+    assert attempt(client, other.email, PASSWORD).status_code == 200
+
+
+def test_an_unknown_email_is_throttled_exactly_like_a_known_one(client, make):
+    user = make.user(make.organisation())
+    known = [attempt(client, user.email, "wrong password!").status_code for _ in range(6)]
+    unknown = [
+        attempt(client, "ghost@example.org", "wrong password!").status_code for _ in range(6)
+    ]
+    assert known == unknown == [400] * 5 + [429]
+
+
+def test_many_failures_from_one_address_lock_that_address(app, client, make, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ADDRESS", "3/15 minutes")
+    user = make.user(make.organisation())
+    for n in range(3):
+        attempt(client, f"someone{n}@example.org", "wrong password!", address="10.9.9.9")
+    assert attempt(client, user.email, PASSWORD, address="10.9.9.9").status_code == 429
+    assert attempt(client, user.email, PASSWORD, address="10.9.9.8").status_code == 200
+
+
+def test_a_successful_sign_in_forgives_the_accounts_earlier_failures(client, make):
+    user = make.user(make.organisation())
+    for _ in range(4):
+        attempt(client, user.email, "wrong password!")
+    assert attempt(client, user.email, PASSWORD).status_code == 200
+    for _ in range(4):
+        assert attempt(client, user.email, "wrong password!").status_code == 400
+
+
+def test_sign_in_still_works_while_redis_is_down(client, make, redis_server):
+    user = make.user(make.organisation())
+    redis_server.stop()
+    try:
+        assert attempt(client, user.email, PASSWORD).status_code == 200
+        assert attempt(client, user.email, "wrong password!").status_code == 400
+    finally:
+        redis_server.start()

@@ -1,0 +1,1 @@
+"""Real servers and processes for the tests: Redis, databases, SMTP, Celery workers."""

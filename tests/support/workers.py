@@ -1,0 +1,98 @@
+"""Real Celery worker processes (not eager mode) for the service under test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Worker:
+    """`celery worker` for one service's queue, started and stopped (or killed) by the test."""
+
+    def __init__(
+        self,
+        service: str,
+        queues: str | None = None,
+        extra_env: dict | None = None,
+        pool: str = "solo",
+        concurrency: int = 1,
+        name: str | None = None,
+    ):
+        self.service = service
+        self.queues = queues or service
+        self.extra_env = extra_env or {}
+        self.pool = pool
+        self.concurrency = concurrency
+        self.name = name or f"{service}-test@%h"
+        self.process: subprocess.Popen | None = None
+        self.log_path = (
+            Path(os.environ.get("TEST_LOG_DIR", "/tmp")) / f"worker-{service}-{os.getpid()}.log"
+        )
+
+    def start(self, ready_timeout: float = 60.0) -> Worker:
+        env = {**os.environ, **self.extra_env, "LOG_JSON": "false"}
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                f"services.{self.service}.tasks:celery_app",
+                "worker",
+                "-Q",
+                self.queues,
+                "-n",
+                self.name,
+                "-P",
+                self.pool,
+                "-c",
+                str(self.concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early; see {self.log_path}:\n{self.log_tail()}")
+            if b"ready." in self.log_path.read_bytes()[offset:]:
+                return self
+            time.sleep(0.1)
+        raise TimeoutError(f"worker not ready; see {self.log_path}:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL, as when the machine loses the process mid-task."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+        self.process = None
