@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from shared.celery import make_celery
 
+# How often each service's outbox relay publishes what the fast path could not.
+RELAY_EVERY = 10.0
+
 # task name -> seconds between runs; the queue is the task name's service prefix.
 PERIODIC_TASKS: dict[str, float] = {
+    "members.relay_outbox": RELAY_EVERY,
+    "projects.relay_outbox": RELAY_EVERY,
+    "announcements.relay_outbox": RELAY_EVERY,
+    "notifications.relay_outbox": RELAY_EVERY,
     "members.send_unsent_account_emails": 300.0,
 }
 

@@ -9,10 +9,12 @@ from celery import Celery, signals
 from shared.config import env
 from shared.context import get_correlation_id, set_correlation_id
 
-CORRELATION_HEADER = "correlation_id"
-# Longer than any task may run, so Redis never hands a running task to a second worker.
-VISIBILITY_TIMEOUT = 2 * 60 * 60
+# Not "correlation_id": Celery already uses that name for the task id.
+CORRELATION_HEADER = "x_correlation_id"
 TASK_TIME_LIMIT = 15 * 60
+# Redis hands an unacknowledged task to another worker after this long: longer than any task
+# may run, so a running task is never doubled; a task whose worker died is redelivered then.
+VISIBILITY_TIMEOUT_DEFAULT = 30 * 60
 
 
 def make_celery(service: str, create_app: Callable | None = None, **overrides) -> Celery:
@@ -50,18 +52,31 @@ def make_celery(service: str, create_app: Callable | None = None, **overrides) -
         worker_prefetch_multiplier=4,
         task_default_queue=service,
         task_routes={f"{service}.*": {"queue": service}},
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        broker_transport_options={
+            "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", VISIBILITY_TIMEOUT_DEFAULT)
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=2,
         task_time_limit=TASK_TIME_LIMIT,
         task_soft_time_limit=TASK_TIME_LIMIT - 30,
         worker_hijack_root_logger=False,
+        # Our JSON or text handler alone (see _platform_logging): no second copy of each line.
+        worker_redirect_stdouts=False,
         worker_send_task_events=True,
         task_send_sent_event=True,
         timezone="UTC",
         enable_utc=True,
     )
     app.conf.update(overrides)
+
+    def platform_logging(**_kwargs):
+        """Workers and beat log as web processes do: one handler, service and correlation id."""
+        from shared.observability import configure_logging
+
+        configure_logging(service, env.str("LOG_LEVEL", "INFO"), env.bool("LOG_JSON", True))
+
+    # Connected, Celery leaves logging to us; the first service app of a process names it.
+    signals.setup_logging.connect(platform_logging, weak=False, dispatch_uid="platform-logging")
     return app
 
 

@@ -76,6 +76,12 @@ def build_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+def _validate_against_catalogue(envelope: dict):
+    from shared.events.catalogue import validate
+
+    return validate(envelope)
+
+
 class Database:
     """The service's database handle: engine, request-scoped session, transactions, events.
 
@@ -93,16 +99,17 @@ class Database:
         self.engine: Engine | None = None
         self._factory = sessionmaker(expire_on_commit=False, info={"db": self})
         self.session = scoped_session(self._factory)
-        # Set by the event backbone: check an envelope against the catalogue, publish after commit.
-        self.validate_event: Callable[[dict], None] = lambda envelope: None
-        self.publish_committed: Callable[[list[dict]], None] | None = None
+        # The outbox checks each event against the catalogue before the write commits.
+        self.validate_event: Callable[[dict], object] = _validate_against_catalogue
         event.listen(self._factory, "after_commit", self._after_commit)
         event.listen(self._factory, "after_soft_rollback", self._after_rollback)
 
     def _after_commit(self, session: Session) -> None:
         pending = session.info.pop("pending_events", None)
-        if pending and self.publish_committed is not None:
-            self.publish_committed(pending)
+        if pending:
+            from shared.events.publisher import publish_committed
+
+            publish_committed(self, pending)
 
     def _after_rollback(self, session: Session, _previous_transaction) -> None:
         session.info.pop("pending_events", None)

@@ -60,7 +60,8 @@ def configure_logging(service: str, level: str = "INFO", as_json: bool = True) -
     for handler in list(root.handlers):
         if getattr(handler, "_platform", False):
             root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    # The real stderr: a Celery worker redirects sys.stderr into logging, which would log twice.
+    handler = logging.StreamHandler(sys.__stderr__)
     handler._platform = True  # type: ignore[attr-defined]
     if as_json:
         handler.setFormatter(

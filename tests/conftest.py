@@ -49,7 +49,8 @@ def pytest_sessionfinish(session, exitstatus):
             drop()
         except Exception as exc:  # a leftover test database is not worth failing the run
             print(f"could not drop a test database: {exc}")
-    shutil.rmtree(_tmp, ignore_errors=True)
+    if not os.environ.get("KEEP_TEST_LOGS"):
+        shutil.rmtree(_tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +64,23 @@ def smtp() -> SmtpServer:
     """The run's real SMTP server (aiosmtpd), emptied for this test."""
     _smtp.clear()
     return _smtp
+
+
+@pytest.fixture(scope="session")
+def migrated():
+    """Every service's database at its newest migration, as `make run` and compose leave it."""
+    from shared import migrations
+
+    root = Path(__file__).resolve().parents[1] / "services"
+    for service in DB_SERVICES:
+        migrations.upgrade(
+            root / service / "migrations", os.environ[f"{service.upper()}_DATABASE_URL"]
+        )
+
+
+@pytest.fixture(scope="session")
+def members_app(migrated):
+    """The members app from its factory, on the run's members database."""
+    from services.members import create_app
+
+    return create_app({"TESTING": True})

@@ -7,7 +7,7 @@ def create_app(config: dict | None = None):
     """Build the members service app (the identity provider of the platform)."""
     from shared.app import create_service_app
 
-    from . import demo
+    from . import demo, events
     from .api import blueprints
     from .domain.keys import local_key_source
     from .models import db
@@ -24,4 +24,5 @@ def create_app(config: dict | None = None):
         config=config,
     )
     demo.register_cli(app)
+    events.register_cli(app)
     return app

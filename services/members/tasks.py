@@ -1,21 +1,22 @@
-"""Celery tasks on the `members` queue: account e-mails and periodic housekeeping."""
+"""Celery tasks on the `members` queue: account e-mails, data exports, the outbox relay."""
+
+import logging
+import smtplib
+import uuid
 
 from shared.celery import make_celery
+from shared.events.inbox import register_event_tasks
 
 from . import create_app
-
-celery_app = make_celery("members", create_app)
-
-# --- Account e-mails and personal-data exports (ids in, never objects or secrets) ---
-
-import logging  # noqa: E402
-import smtplib  # noqa: E402
-import uuid  # noqa: E402
-
-from .domain import mail, personal_data  # noqa: E402
-from .models import db  # noqa: E402
+from .domain import mail, personal_data
+from .models import db
 
 log = logging.getLogger(__name__)
+celery_app = make_celery("members", create_app)
+# members subscribes to no event; it gets the relay of its outbox (and an inbox for later).
+register_event_tasks(celery_app, db, handlers={})
+
+# --- Account e-mails and personal-data exports (ids in, never objects or secrets) ---
 
 
 @celery_app.task(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -12,23 +13,45 @@ from shared.db import utcnow
 PENDING_KEY = "pending_events"
 
 
-def emit(session: Session, event_type: str, data: dict, *, version: int = 1) -> dict:
+def as_json(envelope: dict) -> dict:
+    """The envelope as it travels: `occurred_at` as an ISO 8601 string, everything else as is."""
+    occurred = envelope["occurred_at"]
+    return {
+        **envelope,
+        "occurred_at": occurred.isoformat() if isinstance(occurred, datetime) else occurred,
+    }
+
+
+def emit(
+    session: Session,
+    event_type: str,
+    data: dict,
+    *,
+    version: int | None = None,
+    occurred_at: datetime | None = None,
+) -> dict:
     """Add an outbox row for `event_type` to the session's transaction; returns the envelope.
 
-    Nothing leaves the process until the transaction commits; a rollback discards the event
-    with the write.
+    The catalogue checks the data first, so a malformed event fails the write that causes it.
+    Nothing leaves the process until the transaction commits; a rollback discards the event with
+    the write. `occurred_at` defaults to now; a republished snapshot passes the time its state
+    came about, so consumers that already have it change nothing.
     """
+    from shared.events import catalogue
+
     db = session.info["db"]
+    if version is None:
+        version = catalogue.latest(event_type).version
     envelope = {
         "id": str(uuid.uuid4()),
         "type": event_type,
         "version": version,
-        "occurred_at": utcnow(),
+        "occurred_at": occurred_at or utcnow(),
         "source": db.service,
         "correlation_id": get_correlation_id(),
         "data": data,
     }
-    db.validate_event(envelope)
+    db.validate_event(as_json(envelope))
     session.execute(db.events.outbox.insert().values(**envelope, attempts=0))
     session.info.setdefault(PENDING_KEY, []).append(envelope)
     return envelope

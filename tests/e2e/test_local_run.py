@@ -53,7 +53,9 @@ def platform(tmp_path_factory, redis_server):
         for key, value in os.environ.items()
         if not key.endswith("_DATABASE_URL") and key not in ("VAR_DIR",)
     }
-    env.update(VAR_DIR=str(var), LOCAL_PORT_BASE=str(base), REDIS_URL=redis_server.url)
+    # Its own Redis database: its workers must not take the tasks of other tests' workers.
+    redis_url = redis_server.url.rsplit("/", 1)[0] + "/1"
+    env.update(VAR_DIR=str(var), LOCAL_PORT_BASE=str(base), REDIS_URL=redis_url)
     log = open(var / "run.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "deploy/local/run.py"],

@@ -7,16 +7,6 @@ import pytest
 from tests.members import factories
 
 
-@pytest.fixture(scope="session")
-def members_app():
-    from services.members import create_app
-    from services.members.models import db
-
-    app = create_app({"TESTING": True})
-    db.create_all()
-    return app
-
-
 @pytest.fixture
 def app(members_app):
     from services.members.models import db

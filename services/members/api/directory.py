@@ -8,10 +8,11 @@ from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared import vocabulary
 from shared.auth import current_caller
 from shared.i18n import DEFAULT_LOCALE, negotiate
 
-from ..domain import directory, vocabulary
+from ..domain import directory
 from ..models import db
 from ..schemas.organisations import DirectoryArgs, DirectoryPage, VocabularyOut
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .vocabulary import SECTORS
+from shared.vocabulary import SECTORS
 
 MAX_TERM_LENGTH = 64
 # Chinese ideographs (CJK unified, extension A, compatibility).

@@ -55,6 +55,7 @@ class Membership(Base):
     )
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     # The member list pages through one organisation in joining order.
     __table_args__ = (

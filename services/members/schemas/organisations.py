@@ -9,8 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.i18n import LOCALES, LocalizedText
 from shared.pagination import PageArgs, page_schema
-
-from ..domain.vocabulary import COUNTRIES, KINDS, PARKS, SECTORS, SIZES, STATUSES
+from shared.vocabulary import COUNTRIES, KINDS, PARKS, SECTORS, SIZES, STATUSES
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")

@@ -1,7 +1,8 @@
-"""Controlled vocabularies of an organisation's profile, with labels in every locale.
+"""The platform's controlled vocabularies (sectors, kinds, parks, sizes), labels in every locale.
 
-Codes are stored and exchanged; labels are for people, so the portal and integrators get them
-from `GET /vocabulary` instead of hard-coding translations.
+Every service stores and exchanges the codes (an organisation's sectors, a project's, an
+audience's); labels are for people, so the portal and integrators get them from members'
+`GET /vocabulary` instead of hard-coding translations.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """members: initial schema
 
-Revision ID: 4dfb81e20e54
+Revision ID: 9862a313c035
 Revises:
-Create Date: 2026-11-25 09:40:13.516545
+Create Date: 2026-11-25 09:50:59.427255
 
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import shared.db
 
 # revision identifiers, used by Alembic.
-revision: str = "4dfb81e20e54"
+revision: str = "9862a313c035"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -219,6 +219,7 @@ def upgrade() -> None:
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("created_at", shared.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", shared.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],

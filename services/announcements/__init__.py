@@ -1,0 +1,24 @@
+"""announcements: multilingual news, events and calls of the two parks."""
+
+from pathlib import Path
+
+
+def create_app(config: dict | None = None):
+    """Build the announcements service app."""
+    from shared.app import create_service_app
+
+    from .api import blueprints
+    from .models import db
+
+    return create_service_app(
+        "announcements",
+        title="Announcements API",
+        description=(
+            "News, events and calls of the Fondation Sophia Antipolis, the Jiangning "
+            "Development Zone and their members, in English, French and Chinese."
+        ),
+        db=db,
+        blueprints=blueprints(),
+        migrations_dir=Path(__file__).parent / "migrations",
+        config=config,
+    )

@@ -1,0 +1,8 @@
+"""announcements' HTTP API: flask-smorest blueprints of thin views."""
+
+from __future__ import annotations
+
+
+def blueprints() -> list:
+    """The service's blueprints, registered under `/api/announcements/v1`."""
+    return []

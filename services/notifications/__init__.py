@@ -1,0 +1,24 @@
+"""notifications: the inbox, e-mail, webhooks for integrators and chat-group channels."""
+
+from pathlib import Path
+
+
+def create_app(config: dict | None = None):
+    """Build the notifications service app."""
+    from shared.app import create_service_app
+
+    from .api import blueprints
+    from .models import db
+
+    return create_service_app(
+        "notifications",
+        title="Notifications API",
+        description=(
+            "What the platform tells people (inbox, e-mail, digests) and other systems "
+            "(signed webhooks, chat-group channels)."
+        ),
+        db=db,
+        blueprints=blueprints(),
+        migrations_dir=Path(__file__).parent / "migrations",
+        config=config,
+    )

@@ -1,0 +1,24 @@
+"""projects: cooperation projects, calls for partners, applications and matchmaking."""
+
+from pathlib import Path
+
+
+def create_app(config: dict | None = None):
+    """Build the projects service app."""
+    from shared.app import create_service_app
+
+    from .api import blueprints
+    from .models import db
+
+    return create_service_app(
+        "projects",
+        title="Projects API",
+        description=(
+            "Cooperation projects of Sophia Antipolis and Jiangning organisations: calls "
+            "for partners, applications, partners, milestones and matchmaking."
+        ),
+        db=db,
+        blueprints=blueprints(),
+        migrations_dir=Path(__file__).parent / "migrations",
+        config=config,
+    )

@@ -1,0 +1,7 @@
+"""Events published by announcements (none yet)."""
+
+from __future__ import annotations
+
+from shared.events.catalogue import EventType
+
+EVENTS: list[EventType] = []

@@ -1,0 +1,173 @@
+"""Local copies of members' data that other services keep, fed by members' events.
+
+A service never reads members' database: it declares the projections it needs on its own
+models (the mixins below) and registers the matching handlers. Events carry whole snapshots,
+and each row remembers the `occurred_at` of the event it reflects (`revision`): an older or
+repeated event changes nothing, so order and redelivery never matter. A deleted person leaves
+only their id behind (`forgotten_users`), so a late event cannot bring their data back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import JSON, String, delete, select
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+
+from shared.db import UTCDateTime, utcnow
+
+ORGANISATION_EVENTS = (
+    "organisation.registered",
+    "organisation.updated",
+    "organisation.verified",
+    "organisation.suspended",
+)
+ORGANISATION_FIELDS = (
+    "name",
+    "name_zh",
+    "country",
+    "park",
+    "city",
+    "kind",
+    "size",
+    "sectors",
+    "website",
+    "description",
+    "status",
+)
+USER_FIELDS = ("email", "full_name", "language", "timezone")
+
+
+class OrganisationProjection:
+    """An organisation as members publishes it (mix into a model named `organisations`)."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    park: Mapped[str] = mapped_column(String(40))
+    city: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(40))
+    size: Mapped[str | None] = mapped_column(String(10))
+    sectors: Mapped[list] = mapped_column(JSON, default=list)
+    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    revision: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == "verified"
+
+
+class UserProjection:
+    """A person as members publishes them: how to reach them and in which language."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    full_name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MembershipProjection:
+    """A person's role in an organisation (mix into a model named `memberships`)."""
+
+    @declared_attr
+    def organisation_id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(primary_key=True)
+
+    @declared_attr
+    def user_id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(primary_key=True, index=True)
+
+    role: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ForgottenUser:
+    """The id of a person who deleted their account, and nothing else about them."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    forgotten_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def _occurred(envelope: dict) -> datetime:
+    value = envelope["occurred_at"]
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _upsert(session: Session, model, key: dict, values: dict, revision: datetime) -> bool:
+    """Insert, or update when the event is newer than the row; False when it changed nothing."""
+    row = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
+    if row is None:
+        session.add(model(**key, **values, revision=revision))
+        return True
+    if row.revision >= revision:
+        return False
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.revision = revision
+    return True
+
+
+def _forgotten(session: Session, forgotten_model, user_id) -> bool:
+    return forgotten_model is not None and session.get(forgotten_model, user_id) is not None
+
+
+def organisation_handlers(model) -> dict[str, Callable]:
+    """Handlers keeping `model` (an OrganisationProjection) in step with members."""
+
+    def apply(session: Session, data: dict, envelope: dict) -> None:
+        values = {name: data.get(name) for name in ORGANISATION_FIELDS}
+        values["sectors"] = list(values["sectors"] or [])
+        values["description"] = dict(values["description"] or {})
+        _upsert(session, model, {"id": data["id"]}, values, _occurred(envelope))
+
+    return dict.fromkeys(ORGANISATION_EVENTS, apply)
+
+
+def people_handlers(user_model, membership_model, forgotten_model) -> dict[str, Callable]:
+    """Handlers for users and memberships, and forgetting a deleted person everywhere."""
+
+    def joined_or_changed(session: Session, data: dict, envelope: dict) -> None:
+        if _forgotten(session, forgotten_model, data["user_id"]):
+            return
+        revision = _occurred(envelope)
+        person = {name: data[name] for name in USER_FIELDS}
+        _upsert(session, user_model, {"id": data["user_id"]}, person, revision)
+        key = {"organisation_id": data["organisation_id"], "user_id": data["user_id"]}
+        _upsert(session, membership_model, key, {"role": data["role"]}, revision)
+
+    def left(session: Session, data: dict, envelope: dict) -> None:
+        row = session.get(membership_model, (data["organisation_id"], data["user_id"]))
+        if row is not None and row.revision <= _occurred(envelope):
+            session.delete(row)
+
+    def user_updated(session: Session, data: dict, envelope: dict) -> None:
+        if _forgotten(session, forgotten_model, data["id"]):
+            return
+        person = {name: data[name] for name in USER_FIELDS}
+        _upsert(session, user_model, {"id": data["id"]}, person, _occurred(envelope))
+
+    def user_deleted(session: Session, data: dict, envelope: dict) -> None:
+        forget_user(session, data["id"], user_model, membership_model, forgotten_model)
+
+    return {
+        "member.joined": joined_or_changed,
+        "member.role_changed": joined_or_changed,
+        "member.left": left,
+        "user.updated": user_updated,
+        "user.deleted": user_deleted,
+    }
+
+
+def forget_user(session: Session, user_id, user_model, membership_model, forgotten_model) -> None:
+    """Remove a person from the projections, keeping only their id as forgotten."""
+    session.execute(delete(membership_model).where(membership_model.user_id == user_id))
+    session.execute(delete(user_model).where(user_model.id == user_id))
+    if not session.scalar(select(forgotten_model.id).where(forgotten_model.id == user_id)):
+        session.add(forgotten_model(id=user_id))
