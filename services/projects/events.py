@@ -4,4 +4,10 @@ from shared.projections import organisation_handlers
 
 from .models import Organisation
 
-HANDLERS = {**organisation_handlers(Organisation)}
+
+def forget_person(session, data: dict, envelope: dict) -> None:
+    """A person deleted their account: forget or anonymise the people who created projects, applied or decided."""
+    # No table of projects names a person yet; the handler grows with those tables.
+
+
+HANDLERS = {**organisation_handlers(Organisation), "user.deleted": forget_person}

@@ -180,7 +180,7 @@ EVENTS = [
         "user.deleted",
         1,
         UserDeletedData,
-        ("notifications",),
+        _ALL,
         "A person deleted their account: every service forgets or anonymises them.",
         {"id": _USER_ID},
         webhook=False,
