@@ -6,7 +6,7 @@ from .models import Organisation
 
 
 def forget_person(session, data: dict, envelope: dict) -> None:
-    """A person deleted their account: forget or anonymise the people registered for events and the authors."""
+    """A person deleted their account: forget them as a registrant or an author."""
     # No table of announcements names a person yet; the handler grows with those tables.
 
 

@@ -6,7 +6,7 @@ from .models import Organisation
 
 
 def forget_person(session, data: dict, envelope: dict) -> None:
-    """A person deleted their account: forget or anonymise the people who created projects, applied or decided."""
+    """A person deleted their account: anonymise them as a creator, applicant or decider."""
     # No table of projects names a person yet; the handler grows with those tables.
 
 
