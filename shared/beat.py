@@ -17,7 +17,13 @@ PERIODIC_TASKS: dict[str, float] = {
     "projects.relay_outbox": RELAY_EVERY,
     "announcements.relay_outbox": RELAY_EVERY,
     "notifications.relay_outbox": RELAY_EVERY,
+    "notifications.dispatch_due_webhooks": 5.0,
+    "notifications.send_due_emails": 60.0,
+    "notifications.send_digests": 900.0,
     "members.send_unsent_account_emails": 300.0,
+    "announcements.publish_due": 30.0,
+    "announcements.send_event_reminders": 300.0,
+    "projects.close_due_calls": 60.0,
 }
 
 

@@ -186,6 +186,8 @@ def main() -> None:
         env[f"PORT_{name.upper()}"] = str(port)
     env["PUBLIC_BASE_URL"] = env.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORTS['gateway']}")
     env["JWKS_URL"] = f"{routes['members']}/api/members/v1/.well-known/jwks.json"
+    # The portal reaches the APIs through the gateway, as browsers do.
+    env["PORTAL_API_URL"] = f"http://127.0.0.1:{PORTS['gateway']}"
 
     from honcho.manager import Manager
 

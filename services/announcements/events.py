@@ -1,13 +1,14 @@
-"""Events announcements handles: members' organisations, kept locally."""
+"""Events announcements handles: members' organisations, kept locally, and deleted accounts."""
 
 from shared.projections import organisation_handlers
 
+from .domain import registrations
 from .models import Organisation
 
 
 def forget_person(session, data: dict, envelope: dict) -> None:
-    """A person deleted their account: forget them as a registrant or an author."""
-    # No table of announcements names a person yet; the handler grows with those tables.
+    """A person deleted their account: drop their registrations and their name as an author."""
+    registrations.forget_person(session, data["id"])
 
 
 HANDLERS = {**organisation_handlers(Organisation), "user.deleted": forget_person}

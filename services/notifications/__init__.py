@@ -3,12 +3,13 @@
 from pathlib import Path
 
 
-def create_app(config: dict | None = None):
+def create_app(config: dict | None = None, key_source=None):
     """Build the notifications service app."""
     from shared.app import create_service_app
 
     from .api import blueprints
     from .models import db
+    from .settings import extra_config
 
     return create_service_app(
         "notifications",
@@ -20,5 +21,6 @@ def create_app(config: dict | None = None):
         db=db,
         blueprints=blueprints(),
         migrations_dir=Path(__file__).parent / "migrations",
-        config=config,
+        key_source=key_source,
+        config={**extra_config(), **(config or {})},
     )

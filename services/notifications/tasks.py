@@ -1,11 +1,84 @@
-"""Celery tasks on the `notifications` queue: the events it handles and the outbox relay."""
+"""Celery tasks: events and the outbox relay on `notifications`, webhook batches on `webhooks`."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from sqlalchemy import event
 
 from shared.celery import make_celery
+from shared.db import utcnow
 from shared.events.inbox import register_event_tasks
 
-from . import create_app
+from . import create_app, settings
+from .domain import delivery, digests, mail
 from .events import HANDLERS
 from .models import db
 
+WEBHOOKS_QUEUE = "webhooks"
+BATCH_BUDGET_SECONDS = 50.0
+MAX_PARALLEL_BATCHES = 8
+
 celery_app = make_celery("notifications", create_app)
+celery_app.conf.task_routes = {
+    "notifications.deliver_webhooks": {"queue": "webhooks"},
+    "notifications.*": {"queue": "notifications"},
+}
 register_event_tasks(celery_app, db, HANDLERS)
+
+
+@celery_app.task(name="notifications.deliver_webhooks")
+def deliver_webhooks() -> int:
+    """Send due webhook batches for a while; what remains waits for the next dispatch."""
+    started = time.monotonic()
+    sent = 0
+    while time.monotonic() - started < BATCH_BUDGET_SECONDS:
+        batch = delivery.deliver_due(db)
+        sent += batch
+        if batch < settings.get("WEBHOOKS_BATCH_SIZE"):
+            break
+    return sent
+
+
+@celery_app.task(name="notifications.dispatch_due_webhooks")
+def dispatch_due_webhooks() -> int:
+    """Periodic: enough delivery batches on the `webhooks` queue for what is due now."""
+    with db.transaction() as session:
+        due = delivery.due_count(session, utcnow())
+    batches = min(math.ceil(due / settings.get("WEBHOOKS_BATCH_SIZE")), MAX_PARALLEL_BATCHES)
+    for _ in range(batches):
+        deliver_webhooks.apply_async(queue=WEBHOOKS_QUEUE)
+    return batches
+
+
+@celery_app.task(name="notifications.send_due_emails")
+def send_due_emails() -> int:
+    """Periodic and after fan-out: the e-mails due now (quiet hours and retries respected)."""
+    return mail.send_due(db)
+
+
+@celery_app.task(name="notifications.send_digests")
+def send_digests() -> int:
+    """Periodic: write the daily and weekly digests now due in each person's time zone."""
+    with db.transaction() as session:
+        written = digests.prepare(session)
+    if written:
+        mail.send_due(db)
+    return written
+
+
+@event.listens_for(db._factory, "after_commit")
+def _deliver_new_messages(session) -> None:
+    """Messages written by an event go out at once, not at the next periodic dispatch."""
+    if session.info.pop("emails_due", False):
+        try:
+            send_due_emails.apply_async()
+        except Exception:  # the periodic run picks them up
+            logging.getLogger(__name__).warning("could not queue e-mails", exc_info=True)
+    if session.info.pop("webhooks_due", False):
+        try:
+            deliver_webhooks.apply_async(queue=WEBHOOKS_QUEUE)
+        except Exception:  # the periodic dispatch picks them up
+            logging.getLogger(__name__).warning("could not queue a webhook batch", exc_info=True)

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 
-def create_app(config: dict | None = None):
-    """Build the projects service app."""
+def create_app(config: dict | None = None, key_source=None):
+    """Build the projects service app; `key_source` overrides members' JWKS (tests)."""
     from shared.app import create_service_app
 
     from .api import blueprints
@@ -20,5 +20,6 @@ def create_app(config: dict | None = None):
         db=db,
         blueprints=blueprints(),
         migrations_dir=Path(__file__).parent / "migrations",
+        key_source=key_source,
         config=config,
     )

@@ -47,8 +47,11 @@ class Organisation(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        # The directory walks verified organisations in name order.
+        # The directory walks verified organisations in name order; with a country or park
+        # filter it walks only that country's or park's, wherever their names fall in the order.
         Index("ix_organisations_status_sort_key_id", "status", "sort_key", "id"),
+        Index("ix_organisations_status_country_sort_key_id", "status", "country", "sort_key", "id"),
+        Index("ix_organisations_status_park_sort_key_id", "status", "park", "sort_key", "id"),
         # The verification queue: one status, oldest first.
         Index("ix_organisations_status_created_at_id", "status", "created_at", "id"),
         Index("ix_organisations_country_registration_number", "country", "registration_number"),

@@ -5,4 +5,6 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """The service's blueprints, registered under `/api/announcements/v1`."""
-    return []
+    from . import announcements, feeds, registrations
+
+    return [announcements.blp, registrations.blp, feeds.blp]

@@ -1,0 +1,201 @@
+"""Announcements: writing, publishing, moderation, reading."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth import authenticated, current_caller, require_auth
+from shared.pagination import PageArgs, next_link
+
+from ..domain import announcements as domain
+from ..domain import registrations
+from ..models import db
+from ..schemas import (
+    AnnouncementIn,
+    AnnouncementOut,
+    AnnouncementPage,
+    AnnouncementPatch,
+    ListArgs,
+    MineArgs,
+    PublishIn,
+    ReaderArgs,
+    RejectIn,
+    VersionOut,
+    WithdrawIn,
+)
+from . import conditional
+from .presenting import listed, present, reader_zone
+
+blp = Blueprint(
+    "announcements",
+    __name__,
+    url_prefix="/announcements",
+    description="News, events and calls: writing, publishing, moderation, reading",
+)
+
+
+def _page(result: dict, zone: str | None) -> Response:
+    """A list page as JSON, without a schema pass: lists are the hot path."""
+    body = {"items": [listed(a, zone) for a in result["items"]], "next": result["next"]}
+    response = jsonify(body)
+    response.headers.update(next_link(result["next"]))
+    return response
+
+
+def _shown(announcement, tz=None) -> dict:
+    zone = reader_zone(tz, current_caller())
+    counts = (
+        registrations.counts(db.session, announcement.id) if announcement.kind == "event" else None
+    )
+    return present(announcement, zone, counts)
+
+
+@blp.route("")
+class Announcements(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, AnnouncementPage)
+    def get(self, args):
+        """Published announcements for the caller's audience, newest first (public ones to all).
+
+        Anonymous readers get an ETag and Last-Modified, and a 304 when nothing changed.
+        """
+        caller = current_caller()
+        zone = reader_zone(args["tz"], caller)
+        if caller is not None:
+            result = domain.listing(db.session, caller, args["kind"], args["cursor"], args["limit"])
+            return _page(result, zone)
+        etag, modified = conditional.validators()
+        unchanged = conditional.not_modified(etag, modified)
+        if unchanged is not None:
+            return unchanged
+
+        def render() -> tuple[bytes, str | None]:
+            result = domain.listing(db.session, None, args["kind"], args["cursor"], args["limit"])
+            items = [listed(a, zone) for a in result["items"]]
+            body = {"items": items, "next": result["next"]}
+            return json.dumps(body, ensure_ascii=False).encode(), result["next"]
+
+        body, following = conditional.rendered(etag, render)
+        response = Response(body, mimetype="application/json")
+        response.headers.update(next_link(following))
+        return conditional.stamp(response, etag, modified)
+
+    @blp.arguments(AnnouncementIn)
+    @blp.response(201, AnnouncementOut)
+    @require_auth
+    def post(self, payload):
+        """Write a draft (platform staff: any kind; an organisation's admin: news for it)."""
+        with db.transaction() as session:
+            announcement = domain.create(session, authenticated(), payload)
+        return _shown(announcement)
+
+
+@blp.route("/mine")
+class ManagedAnnouncements(MethodView):
+    @blp.arguments(MineArgs, location="query")
+    @blp.response(200, AnnouncementPage)
+    @require_auth
+    def get(self, args):
+        """Announcements the caller manages (their organisation's; all of them for staff)."""
+        caller = authenticated()
+        zone = reader_zone(args["tz"], caller)
+        result = domain.mine(db.session, caller, args["status"], args["cursor"], args["limit"])
+        return _page(result, zone)
+
+
+@blp.route("/moderation")
+class ModerationQueue(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, AnnouncementPage)
+    @require_auth
+    def get(self, args):
+        """Organisations' news awaiting approval, oldest first (platform staff)."""
+        result = domain.moderation_queue(db.session, authenticated(), args["cursor"], args["limit"])
+        return _page(result, None)
+
+
+@blp.route("/<uuid:announcement_id>")
+class AnnouncementDetail(MethodView):
+    @blp.arguments(ReaderArgs, location="query")
+    @blp.response(200, AnnouncementOut)
+    def get(self, args, announcement_id):
+        """One announcement, if the caller is in its audience or manages it."""
+        announcement = domain.readable(db.session, current_caller(), announcement_id)
+        return _shown(announcement, args["tz"])
+
+    @blp.arguments(AnnouncementPatch(partial=("title",)))
+    @blp.response(200, AnnouncementOut)
+    @require_auth
+    def patch(self, payload, announcement_id):
+        """Edit; a published announcement keeps what it said before as a version."""
+        with db.transaction() as session:
+            announcement = domain.edit(session, authenticated(), announcement_id, payload)
+            if "capacity" in payload:
+                registrations.refill(session, announcement.id)
+        return _shown(announcement)
+
+
+@blp.route("/<uuid:announcement_id>/publish")
+class Publication(MethodView):
+    @blp.arguments(PublishIn)
+    @blp.response(200, AnnouncementOut)
+    @require_auth
+    def post(self, payload, announcement_id):
+        """Publish now or at `publish_at` (staff); submit for moderation (organisation admin)."""
+        with db.transaction() as session:
+            announcement = domain.publish(
+                session, authenticated(), announcement_id, payload["publish_at"]
+            )
+        return _shown(announcement)
+
+
+@blp.route("/<uuid:announcement_id>/approve")
+class Approval(MethodView):
+    @blp.response(200, AnnouncementOut)
+    @require_auth
+    def post(self, announcement_id):
+        """Approve an organisation's news: published now, or scheduled (platform staff)."""
+        with db.transaction() as session:
+            announcement = domain.approve(session, authenticated(), announcement_id)
+        return _shown(announcement)
+
+
+@blp.route("/<uuid:announcement_id>/reject")
+class Rejection(MethodView):
+    @blp.arguments(RejectIn)
+    @blp.response(200, AnnouncementOut)
+    @require_auth
+    def post(self, payload, announcement_id):
+        """Send an organisation's news back with a reason (platform staff)."""
+        with db.transaction() as session:
+            announcement = domain.reject(
+                session, authenticated(), announcement_id, payload["reason"]
+            )
+        return _shown(announcement)
+
+
+@blp.route("/<uuid:announcement_id>/withdraw")
+class Withdrawal(MethodView):
+    @blp.arguments(WithdrawIn)
+    @blp.response(200, AnnouncementOut)
+    @require_auth
+    def post(self, payload, announcement_id):
+        """Take an announcement down: it leaves lists and feeds."""
+        with db.transaction() as session:
+            announcement = domain.withdraw(
+                session, authenticated(), announcement_id, payload["reason"]
+            )
+        return _shown(announcement)
+
+
+@blp.route("/<uuid:announcement_id>/versions")
+class Versions(MethodView):
+    @blp.response(200, VersionOut(many=True))
+    @require_auth
+    def get(self, announcement_id):
+        """What a published announcement said before each edit, oldest first."""
+        return domain.versions(db.session, authenticated(), announcement_id)

@@ -1,0 +1,69 @@
+"""Conditional GET for public lists and feeds: a 304 costs one indexed query, no rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Response, request
+
+from ..domain import feeds
+from ..models import db
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CACHE_SIZE = 64
+_cache: OrderedDict[str, object] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def validators() -> tuple[str, datetime]:
+    """The ETag and Last-Modified of this URL as things stand."""
+    changed = feeds.last_change(db.session) or EPOCH
+    language = request.headers.get("Accept-Language", "")
+    key = f"{changed.isoformat()}|{request.full_path}|{language}".encode()
+    return hashlib.sha256(key).hexdigest()[:32], changed.replace(microsecond=0)
+
+
+def not_modified(etag: str, last_modified: datetime) -> Response | None:
+    """A 304 when the client's copy is current (ETag first, then the date), else None."""
+    if request.if_none_match:
+        fresh = request.if_none_match.contains_weak(etag)
+    elif request.if_modified_since:
+        fresh = last_modified <= request.if_modified_since
+    else:
+        return None
+    if not fresh:
+        return None
+    response = Response(status=304)
+    stamp(response, etag, last_modified)
+    return response
+
+
+def stamp(response: Response, etag: str, last_modified: datetime) -> Response:
+    response.set_etag(etag, weak=True)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    response.vary.update(("Authorization", "Accept-Language"))
+    return response
+
+
+def rendered(etag: str, render: Callable[[], object]):
+    """The body for this ETag, rendered once per process while nothing changes.
+
+    The ETag covers the URL and the last change to any announcement, so a cached body is
+    exactly what rendering again would give.
+    """
+    with _cache_lock:
+        body = _cache.get(etag)
+        if body is not None:
+            _cache.move_to_end(etag)
+            return body
+    body = render()
+    with _cache_lock:
+        _cache[etag] = body
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return body

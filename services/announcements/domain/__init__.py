@@ -1,0 +1,1 @@
+"""announcements' rules: publishing, audiences, registrations, feeds and reminders."""

@@ -1,0 +1,77 @@
+"""A person's own inbox: list, unread count (cheap to poll with an ETag), read, delete."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth import authenticated
+from shared.errors import Forbidden
+from shared.pagination import next_link
+
+from ..domain import inbox
+from ..models import db
+from ..schemas.inbox import InboxArgs, MarkedOut, NotificationOut, NotificationPage, UnreadOut
+
+blp = Blueprint("inbox", __name__, description="Each person's in-app notifications")
+
+
+def _person():
+    caller = authenticated()
+    if caller.user_id is None:
+        raise Forbidden("Only a person has an inbox.")
+    return caller.user_id
+
+
+@blp.route("/inbox")
+class Inbox(MethodView):
+    @blp.arguments(InboxArgs, location="query")
+    @blp.response(200, NotificationPage)
+    def get(self, args):
+        """Your notifications, newest first."""
+        with db.transaction() as session:
+            result = inbox.listing(
+                session, _person(), args["unread"], args["cursor"], args["limit"]
+            )
+        return result, 200, next_link(result["next"])
+
+
+@blp.route("/inbox/unread-count")
+class UnreadCount(MethodView):
+    @blp.response(200, UnreadOut)
+    @blp.alt_response(304, description="Unchanged since the ETag you sent")
+    def get(self):
+        """How many are unread; send `If-None-Match` to get a 304 while nothing changed."""
+        with db.transaction() as session:
+            count, etag = inbox.unread(session, _person())
+        quoted = f'"{etag}"'
+        headers = {"ETag": quoted, "Cache-Control": "private, no-cache"}
+        if quoted in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            return "", 304, headers
+        return {"unread": count}, 200, headers
+
+
+@blp.route("/inbox/read-all")
+class ReadAll(MethodView):
+    @blp.response(200, MarkedOut)
+    def post(self):
+        """Mark every notification read."""
+        with db.transaction() as session:
+            return {"marked": inbox.mark_all_read(session, _person())}
+
+
+@blp.route("/inbox/<int:notification_id>/read")
+class Read(MethodView):
+    @blp.response(200, NotificationOut)
+    def post(self, notification_id):
+        with db.transaction() as session:
+            return inbox.mark_read(session, _person(), notification_id)
+
+
+@blp.route("/inbox/<int:notification_id>")
+class Item(MethodView):
+    @blp.response(204)
+    def delete(self, notification_id):
+        with db.transaction() as session:
+            inbox.remove(session, _person(), notification_id)

@@ -1,0 +1,1 @@
+"""notifications' domain: who hears of what, and how it reaches them."""

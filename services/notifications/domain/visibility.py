@@ -1,0 +1,29 @@
+"""What an organisation's webhooks may receive: public events and events about itself."""
+
+from __future__ import annotations
+
+import copy
+
+from shared.events.catalogue import EventType
+
+
+def may_see(entry: EventType, data: dict, organisation_id) -> bool:
+    """True when an endpoint of `organisation_id` may receive this event."""
+    if not entry.webhook:
+        return False
+    if str(organisation_id) in {str(o) for o in entry.concerns(data)}:
+        return True
+    return bool(entry.public(data))
+
+
+def redacted(data: dict, organisation_id) -> dict:
+    """The data as that organisation may see it: an anonymous project hides its owner."""
+    project = data.get("project")
+    if (
+        isinstance(project, dict)
+        and project.get("anonymous")
+        and str(project.get("organisation_id")) != str(organisation_id)
+    ):
+        data = copy.deepcopy(data)
+        data["project"].pop("organisation_id", None)
+    return data

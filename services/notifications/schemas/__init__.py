@@ -1,0 +1,1 @@
+"""notifications' request and response schemas."""

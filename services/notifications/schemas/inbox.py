@@ -1,0 +1,34 @@
+"""A person's inbox items and their unread count."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from shared.pagination import PageArgs, page_schema
+
+
+class NotificationOut(Schema):
+    id = fields.Integer()
+    type = fields.String()
+    category = fields.String()
+    language = fields.String()
+    title = fields.String()
+    body = fields.String()
+    link = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class InboxArgs(PageArgs):
+    unread = fields.Boolean(load_default=False)
+
+
+class UnreadOut(Schema):
+    unread = fields.Integer()
+
+
+class MarkedOut(Schema):
+    marked = fields.Integer()
+
+
+NotificationPage = page_schema(NotificationOut)

@@ -1,0 +1,54 @@
+"""notifications' own settings: webhook delivery, retries and target safety, SMTP.
+
+Read once from the environment through `shared.config.env`; the app's config wins when it has
+the key, so tests can compress the retry schedule or allow local targets for one app.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, has_app_context
+
+from shared.config import env
+
+DAY = 24 * 60 * 60
+# Standard Webhooks' usual schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+RETRY_SCHEDULE = "0,5,300,1800,7200,18000,36000,36000"
+
+
+@functools.cache
+def extra_config() -> dict:
+    """Flask config keys of the notifications service, with their defaults."""
+    return {
+        "WEBHOOKS_ALLOW_PRIVATE_TARGETS": env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False),
+        "WEBHOOKS_TIMEOUT": env.float("WEBHOOKS_TIMEOUT", 15.0),
+        "WEBHOOKS_RETRY_SCHEDULE": [
+            float(s) for s in env.list("WEBHOOKS_RETRY_SCHEDULE", RETRY_SCHEDULE.split(","))
+        ],
+        "WEBHOOKS_RETRY_JITTER": env.float("WEBHOOKS_RETRY_JITTER", 0.2),
+        "WEBHOOKS_THROTTLED_MIN_DELAY": env.float("WEBHOOKS_THROTTLED_MIN_DELAY", 60.0),
+        "WEBHOOKS_RETRY_AFTER_MAX": env.float("WEBHOOKS_RETRY_AFTER_MAX", 6 * 60 * 60.0),
+        "WEBHOOKS_DISABLE_AFTER": env.float("WEBHOOKS_DISABLE_AFTER", 5 * DAY),
+        "WEBHOOKS_SECRET_OVERLAP": env.float("WEBHOOKS_SECRET_OVERLAP", float(DAY)),
+        "WEBHOOKS_BATCH_SIZE": env.int("WEBHOOKS_BATCH_SIZE", 500),
+        "WEBHOOKS_CONCURRENCY": env.int("WEBHOOKS_CONCURRENCY", 100),
+        "WEBHOOKS_RESPONSE_CAP": env.int("WEBHOOKS_RESPONSE_CAP", 32 * 1024),
+        "SMTP_HOST": env.str("SMTP_HOST", "localhost"),
+        "SMTP_PORT": env.int("SMTP_PORT", 25),
+        "SMTP_USERNAME": env.str("SMTP_USERNAME"),
+        "SMTP_PASSWORD": env.str("SMTP_PASSWORD"),
+        "SMTP_SECURITY": env.str("SMTP_SECURITY", "none"),  # none | starttls | ssl
+        "SMTP_TIMEOUT": env.float("SMTP_TIMEOUT", 30.0),
+        "MAIL_FROM": env.str(
+            "MAIL_FROM",
+            "Sino-Sophipolitan Cooperation Platform <no-reply@sino-sophipolitan.example>",
+        ),
+    }
+
+
+def get(key: str):
+    """A notifications setting: the app's config when it has the key, else the environment's."""
+    if has_app_context() and key in current_app.config:
+        return current_app.config[key]
+    return extra_config()[key]

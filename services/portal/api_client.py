@@ -1,0 +1,108 @@
+"""Calls to the platform's public APIs over HTTP, problem+json errors turned into exceptions."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import requests
+from flask import current_app, g
+
+from shared.observability import REQUEST_ID_HEADER
+
+log = logging.getLogger(__name__)
+
+
+class ApiUnavailable(Exception):
+    """The API did not answer in time or answered with a server error."""
+
+
+@dataclass(eq=False)
+class ApiError(Exception):
+    """A 4xx answer: its status, title, detail and field errors keyed by JSON pointer."""
+
+    status: int
+    title: str = ""
+    detail: str = ""
+    errors: list[dict] = field(default_factory=list)
+    body: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_response(cls, response: requests.Response) -> ApiError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        return cls(
+            status=response.status_code,
+            title=str(body.get("title") or body.get("error") or response.reason or ""),
+            detail=str(body.get("detail") or body.get("error_description") or ""),
+            errors=[e for e in body.get("errors") or [] if isinstance(e, dict)],
+            body=body,
+        )
+
+    def field_errors(self) -> dict[str, list[str]]:
+        """Messages by pointer without its leading slash (`organisation/name`)."""
+        found: dict[str, list[str]] = {}
+        for error in self.errors:
+            key = (error.get("pointer") or error.get("parameter") or "").strip("/")
+            found.setdefault(key, []).append(str(error.get("detail", "")))
+        return found
+
+
+def _http() -> requests.Session:
+    """One connection pool per app, so the portal reuses its connections to the gateway."""
+    pool = current_app.extensions.get("portal_http")
+    if pool is None:
+        pool = requests.Session()
+        current_app.extensions["portal_http"] = pool
+    return pool
+
+
+def call(
+    method: str,
+    path: str,
+    *,
+    token: str | None = None,
+    json: dict | None = None,
+    form: dict | None = None,
+    params: dict | None = None,
+    language: str | None = None,
+) -> requests.Response:
+    """One API request; 2xx and 304 returned, 4xx raised as ApiError, the rest ApiUnavailable."""
+    headers = {"Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if language:
+        headers["Accept-Language"] = language
+    request_id = g.get("request_id")
+    if request_id:
+        headers[REQUEST_ID_HEADER] = request_id
+    url = current_app.config["PORTAL_API_URL"] + path
+    try:
+        response = _http().request(
+            method,
+            url,
+            headers=headers,
+            json=json,
+            data=form,
+            params={k: v for k, v in (params or {}).items() if v not in (None, "")},
+            timeout=current_app.config["PORTAL_API_TIMEOUT"],
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        log.warning("API %s %s failed: %s", method, path, exc.__class__.__name__)
+        raise ApiUnavailable(str(exc)) from exc
+    if response.status_code >= 500:
+        log.warning("API %s %s answered %s", method, path, response.status_code)
+        raise ApiUnavailable(f"{response.status_code} from {path}")
+    if response.status_code >= 400:
+        raise ApiError.from_response(response)
+    return response
+
+
+def members(path: str) -> str:
+    """The path of a members API resource."""
+    return f"/api/members/v1{path}"

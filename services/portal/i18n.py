@@ -1,0 +1,100 @@
+"""Languages of the portal: catalogues compiled at start, the reader's language chosen per request.
+
+The `.po` files under translations/ are the source; they are compiled to `.mo` files under VAR_DIR
+when the app starts, so a fresh clone works without a build step and no binary is committed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request, session
+from flask_babel import Babel
+
+from shared import vocabulary
+from shared.config import var_dir
+from shared.i18n import DEFAULT_LOCALE, LOCALES, negotiate, pick
+
+SOURCE = Path(__file__).parent / "translations"
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "zh": "中文"}
+
+
+def compile_catalogues(target: Path) -> Path:
+    """Every `.po` compiled to `.mo` under `target`, redone only when the `.po` is newer."""
+    for po_path in SOURCE.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = target / po_path.relative_to(SOURCE).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as source:
+            catalogue = read_po(source)
+        partial = mo_path.with_suffix(f".{os.getpid()}.tmp")  # gunicorn workers start together
+        with partial.open("wb") as out:
+            write_mo(out, catalogue)
+        partial.replace(mo_path)
+    return target
+
+
+def select_locale() -> str:
+    """The signed-in person's language, else the switcher's choice, else the browser's."""
+    from .auth import current_person
+
+    person = current_person()
+    if person and person.get("language") in LOCALES:
+        return person["language"]
+    chosen = session.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return negotiate(request.headers.get("Accept-Language")) or DEFAULT_LOCALE
+
+
+def label(kind: str, code: str | None, language: str) -> str:
+    """A vocabulary code (sector, kind, park, size) as words in the reader's language."""
+    table = {
+        "sector": vocabulary.SECTORS,
+        "kind": vocabulary.KINDS,
+        "park": vocabulary.PARKS,
+        "size": vocabulary.SIZES,
+    }[kind]
+    return pick(table.get(code or ""), language) or (code or "")
+
+
+def choices(kind: str, language: str) -> list[tuple[str, str]]:
+    table = {
+        "sector": vocabulary.SECTORS,
+        "kind": vocabulary.KINDS,
+        "park": vocabulary.PARKS,
+        "size": vocabulary.SIZES,
+    }[kind]
+    return [(code, pick(labels, language)) for code, labels in table.items()]
+
+
+def country_name(code: str | None, language: str) -> str:
+    if not code:
+        return ""
+    return Locale.parse(_babel_locale(language)).territories.get(code, code)
+
+
+def country_choices(language: str) -> list[tuple[str, str]]:
+    names = Locale.parse(_babel_locale(language)).territories
+    pairs = [(code, names.get(code, code)) for code in vocabulary.COUNTRIES]
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+def _babel_locale(language: str) -> str:
+    return "zh_Hans" if language == "zh" else language
+
+
+def init_app(app: Flask) -> None:
+    try:
+        directory = compile_catalogues(var_dir() / "portal-translations")
+    except OSError:  # a read-only VAR_DIR (container image): compile to a private temp dir
+        directory = compile_catalogues(Path(tempfile.mkdtemp(prefix="portal-translations-")))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(directory)
+    app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
+    Babel(app, locale_selector=select_locale)

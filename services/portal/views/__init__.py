@@ -1,0 +1,45 @@
+"""The portal's pages, one blueprint a part of the site, and what every template sees."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from shared.i18n import LOCALES, pick
+
+from .. import i18n
+from ..auth import current_person
+
+# The main navigation. An entry shows once its endpoint exists, so the projects, announcements and
+# notifications pages light up here as their blueprints are registered.
+NAVIGATION = [
+    ("public.home", _l("Home")),
+    ("public.directory", _l("Directory")),
+    ("projects.index", _l("Projects")),
+    ("announcements.index", _l("Announcements")),
+    ("notifications.inbox", _l("Notifications")),
+]
+
+
+def init_app(app: Flask) -> None:
+    from . import account, admin, organisation, public
+
+    for blueprint in (public.bp, account.bp, organisation.bp, admin.bp):
+        app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def _globals():
+        language = str(get_locale())
+        endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+        return {
+            "person": current_person(),
+            "language": language,
+            "languages": [(code, i18n.LANGUAGE_NAMES[code]) for code in LOCALES],
+            "navigation": [(e, label) for e, label in NAVIGATION if e in endpoints],
+            "label": lambda kind, code: i18n.label(kind, code, language),
+            "country_name": lambda code: i18n.country_name(code, language),
+            "pick": lambda text: pick(text, language),
+            "here": request.full_path.rstrip("?") if request else "/",
+            "url_for": url_for,
+        }

@@ -1,0 +1,224 @@
+"""My organisation, for its admins: profile, members and roles, invitations, API clients."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .. import i18n
+from ..api_client import ApiError, call, members
+from ..auth import api, current_person, login_required, org_admin_required
+from ..forms import (
+    ClientForm,
+    EmptyForm,
+    InvitationForm,
+    OrganisationForm,
+    RoleForm,
+    show_api_error,
+)
+from .account import _unexplained
+
+bp = Blueprint("organisation", __name__, url_prefix="/my-organisation")
+ROLES = [("org_member", _l("Member")), ("org_admin", _l("Administrator"))]
+
+
+def _org_path(suffix: str = "") -> str:
+    return members(f"/organisations/{current_person()['organisation_id']}{suffix}")
+
+
+def _organisation_choices(form: OrganisationForm, language: str) -> None:
+    form.park.choices = i18n.choices("park", language)
+    form.kind.choices = i18n.choices("kind", language)
+    form.size.choices = [("", "—"), *i18n.choices("size", language)]
+    form.sectors.choices = i18n.choices("sector", language)
+
+
+def _form_data(org: dict) -> dict:
+    description = org.get("description") or {}
+    return {
+        **{k: org.get(k) for k in ("name", "name_zh", "city", "park", "kind", "size", "website")},
+        "sectors": org.get("sectors") or [],
+        **{f"description_{code}": description.get(code, "") for code in ("en", "fr", "zh")},
+    }
+
+
+def _changes(form: OrganisationForm) -> dict:
+    def text(value):
+        return value.strip() if value and value.strip() else None
+
+    description = {
+        code: getattr(form, f"description_{code}").data.strip()
+        for code in ("en", "fr", "zh")
+        if (getattr(form, f"description_{code}").data or "").strip()
+    }
+    changes = {
+        "name": form.name.data.strip(),
+        "name_zh": text(form.name_zh.data),
+        "city": text(form.city.data),
+        "park": form.park.data,
+        "kind": form.kind.data,
+        "size": form.size.data or None,
+        "sectors": form.sectors.data,
+        "website": text(form.website.data),
+    }
+    if description:
+        changes["description"] = description
+    return changes
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def mine():
+    person = current_person()
+    if not person.get("organisation_id"):
+        return render_template("organisation/none.html")
+    org = api("GET", _org_path()).json()
+    is_admin = person.get("role") == "org_admin"
+    form = OrganisationForm(data=_form_data(org) if request.method == "GET" else None)
+    _organisation_choices(form, str(get_locale()))
+    if request.method == "POST":
+        if not is_admin:
+            return redirect(url_for("organisation.mine"))
+        if form.validate_on_submit():
+            try:
+                api("PATCH", _org_path(), json=_changes(form))
+            except ApiError as error:
+                if not show_api_error(form, error):
+                    _unexplained(error)
+            else:
+                flash(_("The profile of your organisation is saved."), "success")
+                return redirect(url_for("organisation.mine"))
+    return render_template("organisation/mine.html", org=org, form=form, is_admin=is_admin)
+
+
+@bp.get("/members")
+@org_admin_required
+def people():
+    listing = api(
+        "GET", _org_path("/members"), params={"limit": 100, "cursor": request.args.get("cursor")}
+    ).json()
+    forms = {}
+    for member in listing["items"]:
+        form = RoleForm(prefix=f"m{member['user_id']}", data={"role": member["role"]})
+        form.role.choices = ROLES
+        forms[member["user_id"]] = form
+    return render_template(
+        "organisation/members.html", listing=listing, forms=forms, remove=EmptyForm()
+    )
+
+
+@bp.post("/members/<uuid:user_id>/role")
+@org_admin_required
+def change_role(user_id: uuid.UUID):
+    form = RoleForm(prefix=f"m{user_id}")
+    form.role.choices = ROLES
+    if form.validate_on_submit():
+        try:
+            api("PATCH", _org_path(f"/members/{user_id}"), json={"role": form.role.data})
+        except ApiError as error:
+            _unexplained(error)
+        else:
+            flash(_("The role is changed."), "success")
+    return redirect(url_for("organisation.people"))
+
+
+@bp.post("/members/<uuid:user_id>/remove")
+@org_admin_required
+def remove_member(user_id: uuid.UUID):
+    if EmptyForm().validate_on_submit():
+        try:
+            api("DELETE", _org_path(f"/members/{user_id}"))
+        except ApiError as error:
+            _unexplained(error)
+        else:
+            flash(_("The member is removed."), "success")
+    return redirect(url_for("organisation.people"))
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@org_admin_required
+def invitations():
+    form = InvitationForm()
+    form.role.choices = ROLES
+    if form.validate_on_submit():
+        body = {
+            "email": form.email.data.strip(),
+            "role": form.role.data,
+            "language": str(get_locale()),
+        }
+        try:
+            api("POST", _org_path("/invitations"), json=body)
+        except ApiError as error:
+            if not show_api_error(form, error):
+                _unexplained(error)
+        else:
+            flash(_("The invitation is on its way."), "success")
+            return redirect(url_for("organisation.invitations"))
+    listing = api("GET", _org_path("/invitations"), params={"limit": 100}).json()
+    return render_template(
+        "organisation/invitations.html", form=form, listing=listing, revoke=EmptyForm()
+    )
+
+
+@bp.post("/invitations/<uuid:invitation_id>/revoke")
+@org_admin_required
+def revoke_invitation(invitation_id: uuid.UUID):
+    if EmptyForm().validate_on_submit():
+        try:
+            api("DELETE", _org_path(f"/invitations/{invitation_id}"))
+        except ApiError as error:
+            _unexplained(error)
+        else:
+            flash(_("The invitation is revoked."), "success")
+    return redirect(url_for("organisation.invitations"))
+
+
+def scopes() -> list[str]:
+    """The scopes an API client may hold, as members' OpenAPI document lists them."""
+    known = current_app.extensions.get("portal_scopes")
+    if known is None:
+        document = call("GET", members("/openapi.json")).json()
+        items = document["components"]["schemas"]["ClientIn"]["properties"]["scopes"]["items"]
+        known = list(items["enum"])
+        current_app.extensions["portal_scopes"] = known
+    return known
+
+
+@bp.route("/clients", methods=["GET", "POST"])
+@org_admin_required
+def clients():
+    form = ClientForm()
+    form.scopes.choices = [(scope, scope) for scope in scopes()]
+    created = None
+    if form.validate_on_submit():
+        body = {"name": form.name.data.strip(), "scopes": form.scopes.data}
+        try:
+            created = api("POST", _org_path("/clients"), json=body).json()
+        except ApiError as error:
+            if not show_api_error(form, error):
+                _unexplained(error)
+    listing = api("GET", _org_path("/clients"), params={"limit": 100}).json()
+    return render_template(
+        "organisation/clients.html",
+        form=form,
+        listing=listing,
+        created=created,
+        revoke=EmptyForm(),
+    )
+
+
+@bp.post("/clients/<uuid:client_id>/revoke")
+@org_admin_required
+def revoke_client(client_id: uuid.UUID):
+    if EmptyForm().validate_on_submit():
+        try:
+            api("DELETE", _org_path(f"/clients/{client_id}"))
+        except ApiError as error:
+            _unexplained(error)
+        else:
+            flash(_("The client is revoked: it gets no new tokens."), "success")
+    return redirect(url_for("organisation.clients"))

@@ -1,0 +1,83 @@
+"""Public pages: home, the directory of verified organisations, organisation profiles."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, redirect, render_template, request, session
+from flask_babel import get_locale
+
+from shared.i18n import LOCALES
+
+from .. import i18n
+from ..api_client import ApiError, members
+from ..auth import api, current_person, remember_person
+from ..forms import EmptyForm
+
+bp = Blueprint("public", __name__)
+FILTERS = ("q", "country", "park", "sector", "kind")
+
+
+def _directory(params: dict) -> dict:
+    try:
+        return api("GET", members("/directory"), params=params).json()
+    except ApiError as error:
+        if error.status in (400, 422):
+            return {"items": [], "next": None, "invalid": True}
+        raise
+
+
+@bp.get("/")
+def home():
+    language = str(get_locale())
+    latest = _directory({"limit": 6, "lang": language})
+    return render_template("home.html", organisations=latest["items"])
+
+
+@bp.get("/directory")
+def directory():
+    language = str(get_locale())
+    filters = {name: request.args.get(name, "").strip()[:200] for name in FILTERS}
+    params = {**filters, "lang": language, "limit": 20, "cursor": request.args.get("cursor")}
+    page = _directory(params)
+    return render_template(
+        "directory/index.html",
+        page=page,
+        filters=filters,
+        countries=i18n.country_choices(language),
+        parks=i18n.choices("park", language),
+        sectors=i18n.choices("sector", language),
+        kinds=i18n.choices("kind", language),
+    )
+
+
+@bp.get("/organisations/<uuid:organisation_id>")
+def organisation(organisation_id: uuid.UUID):
+    try:
+        org = api("GET", members(f"/organisations/{organisation_id}")).json()
+    except ApiError as error:
+        if error.status in (403, 404):
+            abort(404)
+        raise
+    return render_template("directory/organisation.html", org=org)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@bp.post("/language")
+def language():
+    """The language switcher: remembered in the session, and in the profile when signed in."""
+    form = EmptyForm()
+    chosen = request.form.get("lang")
+    if not form.validate_on_submit() or chosen not in LOCALES:
+        abort(400)
+    session["lang"] = chosen
+    if current_person() is not None:
+        person = api("PATCH", members("/me"), json={"language": chosen}).json()
+        remember_person(person)
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,8 +1,0 @@
-"""projects' HTTP API: flask-smorest blueprints of thin views."""
-
-from __future__ import annotations
-
-
-def blueprints() -> list:
-    """The service's blueprints, registered under `/api/projects/v1`."""
-    return []

@@ -1,0 +1,76 @@
+"""Applications: an organisation applies, the owner's admins decide, the applicant withdraws."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
+
+from shared.auth import authenticated, require_auth, require_scopes
+from shared.errors import Conflict
+
+from ..domain import applications
+from ..models import db
+from ..schemas import ApplicationIn, ApplicationOut, DecisionIn
+
+blp = Blueprint("applications", __name__, description="Applications to calls for partners")
+
+
+@blp.route("/projects/<uuid:project_id>/applications")
+class ProjectApplications(MethodView):
+    @require_auth
+    @blp.response(200, ApplicationOut(many=True))
+    def get(self, project_id):
+        """All applications for the owner; your organisation's own otherwise."""
+        return applications.of_project(db.session(), authenticated(), project_id)
+
+    @require_scopes("projects:apply")
+    @blp.arguments(ApplicationIn)
+    @blp.response(201, ApplicationOut)
+    def post(self, payload, project_id):
+        """Apply to the project's open call, for your organisation."""
+        try:
+            with db.transaction() as session:
+                return applications.submit(session, authenticated(), project_id, payload["message"])
+        except IntegrityError as exc:  # a concurrent application won the race
+            raise Conflict(
+                "Your organisation already has a pending application to this project.",
+                code="already_pending",
+            ) from exc
+
+
+@blp.route("/applications/<uuid:application_id>")
+class ApplicationItem(MethodView):
+    @require_auth
+    @blp.response(200, ApplicationOut)
+    def get(self, application_id):
+        """One application, for the owner's and the applicant's members."""
+        return applications.visible(db.session(), authenticated(), application_id)
+
+
+@blp.route("/applications/<uuid:application_id>/decision")
+class Decision(MethodView):
+    @require_scopes("projects:write")
+    @blp.arguments(DecisionIn)
+    @blp.response(200, ApplicationOut)
+    def post(self, payload, application_id):
+        """Accept (as lead or partner) or reject, with a reason: the owner's admins."""
+        with db.transaction() as session:
+            return applications.decide(
+                session,
+                authenticated(),
+                application_id,
+                payload["decision"],
+                payload["reason"],
+                payload["role"],
+            )
+
+
+@blp.route("/applications/<uuid:application_id>/withdrawal")
+class Withdrawal(MethodView):
+    @require_scopes("projects:apply")
+    @blp.response(200, ApplicationOut)
+    def post(self, application_id):
+        """Withdraw a pending application: the applicant's members."""
+        with db.transaction() as session:
+            return applications.withdraw(session, authenticated(), application_id)

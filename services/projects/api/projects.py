@@ -1,0 +1,154 @@
+"""Projects: creation, reading, search, edits, state moves, history and milestones."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth import authenticated, require_auth, require_scopes
+
+from ..domain import access, audit, projects, search
+from ..models import db
+from ..schemas import (
+    MilestoneIn,
+    MilestoneOut,
+    MilestonePatch,
+    ProjectIn,
+    ProjectOut,
+    ProjectPage,
+    ProjectPatch,
+    SearchArgs,
+    StaffActionOut,
+    StateChangeOut,
+    TransitionIn,
+)
+from .common import language, project_out
+
+blp = Blueprint(
+    "projects",
+    __name__,
+    url_prefix="/projects",
+    description="Cooperation projects, their calls for partners and milestones",
+)
+
+
+def _next_link(cursor: str | None) -> dict:
+    """`Link` to the next page, percent-encoded: a query in Chinese must not break the header."""
+    if not cursor:
+        return {}
+    args = {**request.args.to_dict(), "cursor": cursor}
+    return {"Link": f'<{request.base_url}?{urlencode(args)}>; rel="next"'}
+
+
+@blp.route("")
+class Projects(MethodView):
+    @require_auth
+    @blp.arguments(SearchArgs, location="query")
+    @blp.response(200, ProjectPage)
+    def get(self, args):
+        """Find projects by words (en, fr, zh, pinyin) and filters, newest first."""
+        caller = authenticated()
+        lang = language(args.pop("lang"))
+        result = search.search(db.session(), caller, language=lang, **args)
+        response = jsonify(result)  # already JSON-ready: no serializer on the hot path
+        response.headers.update(_next_link(result["next"]))
+        return response
+
+    @require_scopes("projects:write")
+    @blp.arguments(ProjectIn)
+    @blp.response(201, ProjectOut)
+    def post(self, payload):
+        """Create a draft project owned by your (verified) organisation."""
+        caller = authenticated()
+        with db.transaction() as session:
+            project = projects.create(session, caller, payload)
+            return project_out(session, project, caller)
+
+
+@blp.route("/<uuid:project_id>")
+class ProjectItem(MethodView):
+    @require_auth
+    @blp.response(200, ProjectOut)
+    def get(self, project_id):
+        """One project: public ones for anyone signed in, members-only for verified members."""
+        caller = authenticated()
+        session = db.session()
+        return project_out(session, access.readable(session, caller, project_id), caller)
+
+    @require_scopes("projects:write")
+    @blp.arguments(ProjectPatch)
+    @blp.response(200, ProjectOut)
+    def patch(self, payload, project_id):
+        """Change a project (the owner organisation's members)."""
+        caller = authenticated()
+        with db.transaction() as session:
+            project = projects.update(session, caller, project_id, payload)
+            return project_out(session, project, caller)
+
+
+@blp.route("/<uuid:project_id>/transitions")
+class Transitions(MethodView):
+    @require_scopes("projects:write")
+    @blp.arguments(TransitionIn)
+    @blp.response(200, ProjectOut)
+    def post(self, payload, project_id):
+        """Move the project to another state (the owner's admins); recorded with who and when."""
+        caller = authenticated()
+        with db.transaction() as session:
+            project = projects.transition(
+                session, caller, project_id, payload["to_state"], payload["note"]
+            )
+            return project_out(session, project, caller)
+
+
+@blp.route("/<uuid:project_id>/history")
+class History(MethodView):
+    @require_auth
+    @blp.response(200, StateChangeOut(many=True))
+    def get(self, project_id):
+        """Every state the project went through, who moved it and when."""
+        return projects.history(db.session(), authenticated(), project_id)
+
+
+@blp.route("/<uuid:project_id>/staff-actions")
+class StaffActions(MethodView):
+    @require_auth
+    @blp.response(200, StaffActionOut(many=True))
+    def get(self, project_id):
+        """What platform admins did to the project in its owner's stead (platform admins only)."""
+        return audit.of_project(db.session(), authenticated(), project_id)
+
+
+@blp.route("/<uuid:project_id>/milestones")
+class Milestones(MethodView):
+    @require_auth
+    @blp.response(200, MilestoneOut(many=True))
+    def get(self, project_id):
+        """The project's milestones, by due date."""
+        session = db.session()
+        access.readable(session, authenticated(), project_id)
+        return projects.milestones(session, project_id)
+
+    @require_scopes("projects:write")
+    @blp.arguments(MilestoneIn)
+    @blp.response(201, MilestoneOut)
+    def post(self, payload, project_id):
+        """Add a milestone to an active project (the owner's members)."""
+        with db.transaction() as session:
+            return projects.add_milestone(session, authenticated(), project_id, payload)
+
+
+@blp.route("/<uuid:project_id>/milestones/<uuid:milestone_id>")
+class MilestoneItem(MethodView):
+    @require_scopes("projects:write")
+    @blp.arguments(MilestonePatch)
+    @blp.response(200, MilestoneOut)
+    def patch(self, payload, project_id, milestone_id):
+        """Change a milestone's dates or progress."""
+        with db.transaction() as session:
+            return projects.update_milestone(
+                session, authenticated(), project_id, milestone_id, payload
+            )

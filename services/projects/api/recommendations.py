@@ -1,0 +1,47 @@
+"""Matchmaking: recommended projects for an organisation, partners for a project."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth import authenticated, require_auth
+
+from ..domain import matchmaking
+from ..models import db
+from ..schemas import RecommendationArgs, RecommendedPartnerOut, RecommendedProjectOut
+from .common import language
+
+blp = Blueprint("recommendations", __name__, description="Matchmaking")
+
+
+@blp.route("/organisations/<uuid:organisation_id>/recommended-projects")
+class RecommendedProjects(MethodView):
+    @require_auth
+    @blp.arguments(RecommendationArgs, location="query")
+    @blp.response(200, RecommendedProjectOut(many=True))
+    def get(self, args, organisation_id):
+        """Open calls that fit the organisation, best first, each with its reasons."""
+        return matchmaking.projects_for(
+            db.session(),
+            authenticated(),
+            organisation_id,
+            limit=args["limit"],
+            language=language(args["lang"]),
+        )
+
+
+@blp.route("/projects/<uuid:project_id>/recommended-partners")
+class RecommendedPartners(MethodView):
+    @require_auth
+    @blp.arguments(RecommendationArgs, location="query")
+    @blp.response(200, RecommendedPartnerOut(many=True))
+    def get(self, args, project_id):
+        """Verified organisations that fit the project, best first, each with its reasons."""
+        return matchmaking.partners_for(
+            db.session(),
+            authenticated(),
+            project_id,
+            limit=args["limit"],
+            language=language(args["lang"]),
+        )

@@ -1,0 +1,1 @@
+"""projects' domain: rules about projects, calls, applications, search and matchmaking."""

@@ -1,0 +1,145 @@
+"""Registration for events: capacity, waiting list, cancelling, the organiser's list."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime
+
+from services.announcements.events import HANDLERS
+from services.announcements.models import db
+from tests.announcements.factories import API
+
+
+def _register(client, event, person):
+    return client.post(f"{API}/announcements/{event['id']}/registrations", headers=person.headers)
+
+
+def test_places_then_waiting_list_then_promotion_when_a_place_frees(make, client, outbox):
+    organisation = make.organisation()
+    staff = make.staff()
+    event = make.published(staff, "event", capacity=2, author_organisation_id=str(organisation.id))
+    people = [make.member_of(make.organisation()) for _ in range(4)]
+    statuses = [_register(client, event, p).get_json()["status"] for p in people]
+    assert statuses == ["registered", "registered", "waiting", "waiting"]
+    assert _register(client, event, people[0]).status_code == 409
+
+    # Someone else cannot cancel a person's place: `me` is always the caller.
+    intruder = make.admin_of(make.organisation())
+    response = client.delete(
+        f"{API}/announcements/{event['id']}/registrations/me", headers=intruder.headers
+    )
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+    cancelled = client.delete(
+        f"{API}/announcements/{event['id']}/registrations/me", headers=people[1].headers
+    )
+    assert cancelled.get_json()["status"] == "cancelled"
+    mine = client.get(
+        f"{API}/announcements/{event['id']}/registrations/me", headers=people[2].headers
+    )
+    assert mine.get_json()["status"] == "registered"
+
+    # The organiser (an admin of the author organisation) sees the list, in order.
+    organiser = make.admin_of(organisation)
+    listing = client.get(
+        f"{API}/announcements/{event['id']}/registrations", headers=organiser.headers
+    ).get_json()
+    assert [r["user_id"] for r in listing["registered"]] == [str(people[0].id), str(people[2].id)]
+    assert [r["user_id"] for r in listing["waiting"]] == [str(people[3].id)]
+    # Nobody else does.
+    for outsider in (people[0], make.admin_of(make.organisation())):
+        response = client.get(
+            f"{API}/announcements/{event['id']}/registrations", headers=outsider.headers
+        )
+        assert response.status_code in (403, 404)
+
+    changes = [(d["user_id"], d["status"]) for d in outbox("announcement.registration_changed")]
+    assert changes[-2:] == [(str(people[1].id), "cancelled"), (str(people[2].id), "promoted")]
+
+
+def test_registration_needs_a_published_event_the_person_may_see(make, client):
+    staff = make.staff()
+    news = make.published(staff)
+    assert _register(client, news, make.member_of(make.organisation())).status_code == 409
+    draft = make.draft(staff, "event")
+    assert _register(client, draft, make.member_of(make.organisation())).status_code == 404
+    hidden = make.published(staff, "event", audience={"scope": "selected", "countries": ["DE"]})
+    assert _register(client, hidden, make.member_of(make.organisation())).status_code == 404
+    response = client.post(
+        f"{API}/announcements/{uuid.uuid4()}/registrations", headers=staff.headers
+    )
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    response = client.post(f"{API}/announcements/{news['id']}/registrations")
+    assert response.status_code == 401
+
+
+def test_two_people_asking_at_once_for_the_last_place_one_gets_it_one_waits(make, app):
+    staff = make.staff()
+    for _round in range(5):
+        event = make.published(staff, "event", capacity=2)
+        first = make.member_of(make.organisation())
+        assert _register(app.test_client(), event, first).get_json()["status"] == "registered"
+        rivals = [make.member_of(make.organisation()) for _ in range(2)]
+        headers = [r.headers for r in rivals]  # signed before the race
+        barrier = threading.Barrier(2)
+        results: list = [None, None]
+
+        def attempt(i, event=event, headers=headers, barrier=barrier, results=results):
+            client = app.test_client()
+            barrier.wait()
+            response = client.post(
+                f"{API}/announcements/{event['id']}/registrations", headers=headers[i]
+            )
+            results[i] = (response.status_code, response.get_json())
+
+        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert [code for code, _ in results] == [201, 201], results
+        assert sorted(body["status"] for _, body in results) == ["registered", "waiting"]
+        listing = (
+            app.test_client()
+            .get(f"{API}/announcements/{event['id']}/registrations", headers=staff.headers)
+            .get_json()
+        )
+        assert len(listing["registered"]) == 2 and len(listing["waiting"]) == 1
+
+
+def test_a_deleted_account_leaves_its_place_to_the_first_waiting(make, client):
+    staff = make.staff()
+    event = make.published(staff, "event", capacity=1)
+    leaving, waiting = make.member_of(make.organisation()), make.member_of(make.organisation())
+    _register(client, event, leaving)
+    _register(client, event, waiting)
+    envelope = {"id": str(uuid.uuid4()), "occurred_at": datetime.now(UTC)}
+    with db.transaction() as session:
+        HANDLERS["user.deleted"](session, {"id": leaving.id}, envelope)
+    listing = client.get(
+        f"{API}/announcements/{event['id']}/registrations", headers=staff.headers
+    ).get_json()
+    assert [r["user_id"] for r in listing["registered"]] == [str(waiting.id)]
+    assert str(leaving.id) not in str(listing)
+
+
+def test_raising_the_capacity_moves_the_waiting_list_up(make, client, outbox):
+    staff = make.staff()
+    event = make.published(staff, "event", capacity=1)
+    people = [make.member_of(make.organisation()) for _ in range(3)]
+    for person in people:
+        _register(client, event, person)
+    response = client.patch(
+        f"{API}/announcements/{event['id']}", json={"capacity": 2}, headers=staff.headers
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["registrations"] == {"registered": 2, "waiting": 1}
+    promoted = [
+        d["user_id"]
+        for d in outbox("announcement.registration_changed")
+        if d["status"] == "promoted"
+    ]
+    assert promoted == [str(people[1].id)]

@@ -1,0 +1,81 @@
+"""Chromium (Debian's) driving the portal, both portal and members served for real over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.portal.support import ThreadedServer, empty_members_database
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _ensure_chromium() -> None:
+    """Install Debian's chromium when it is missing, as .ci/run does; fail loudly otherwise."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)"
+            " or run the tests through .ci/run, which installs it."
+        )
+
+
+@pytest.fixture(scope="package")
+def chromium():
+    _ensure_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def servers(members_app):
+    """members and the portal, each a real HTTP server; the portal calls members directly."""
+    from services.portal import create_app
+
+    members = ThreadedServer(members_app).start()
+    portal = ThreadedServer(create_app({"PORTAL_API_URL": members.url})).start()
+    yield {"members": members, "portal": portal}
+    portal.stop()
+    members.stop()
+
+
+@pytest.fixture
+def portal_url(servers, members_app, redis_server):
+    redis_server.flush()
+    with members_app.app_context():
+        empty_members_database()
+    yield servers["portal"].url
+    with members_app.app_context():
+        empty_members_database()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

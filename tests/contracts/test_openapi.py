@@ -1,0 +1,33 @@
+"""Every service publishes a valid OpenAPI 3 document of its API, with docs served beside it."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from openapi_spec_validator import validate
+
+API_SERVICES = ("members", "projects", "announcements", "notifications")
+
+
+@pytest.fixture(scope="module", params=API_SERVICES)
+def service(request, migrated):
+    app = importlib.import_module(f"services.{request.param}").create_app({"TESTING": True})
+    return request.param, app.test_client()
+
+
+def test_the_openapi_document_is_valid_openapi_3(service):
+    name, client = service
+    response = client.get(f"/api/{name}/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json
+    validate(document)
+    assert document["info"]["title"]
+    assert all(path.startswith(f"/api/{name}/v1/") for path in document["paths"])
+
+
+def test_the_interactive_docs_are_served_beside_the_document(service):
+    name, client = service
+    page = client.get(f"/api/{name}/v1/docs")
+    assert page.status_code == 200
+    assert f"/api/{name}/v1/openapi.json".encode() in page.data
