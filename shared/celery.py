@@ -62,8 +62,9 @@ def make_celery(service: str, create_app: Callable | None = None, **overrides) -
         worker_hijack_root_logger=False,
         # Our JSON or text handler alone (see _platform_logging): no second copy of each line.
         worker_redirect_stdouts=False,
-        worker_send_task_events=True,
-        task_send_sent_event=True,
+        # Monitoring events cost extra Redis publishes per task; Flower turns them on when it runs.
+        worker_send_task_events=False,
+        task_send_sent_event=False,
         timezone="UTC",
         enable_utc=True,
     )
