@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import defer
 
+from shared import markdown
 from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
@@ -20,7 +21,7 @@ from shared.pagination import encode_cursor, keyset, page
 
 from ..models import Announcement, AnnouncementVersion
 from . import audience as audiences
-from . import markdown, times
+from . import times
 
 EVENT_FIELDS = ("starts_at", "ends_at", "place", "online_url", "capacity")
 EDITABLE = (
@@ -157,7 +158,7 @@ def _apply(announcement: Announcement, payload: dict) -> None:
             setattr(announcement, name, times.to_utc(value, announcement.timezone))
         elif name == "body":
             announcement.body = value
-            announcement.body_html = markdown.render(value)
+            announcement.body_html = markdown.render_localized(value)
         else:
             setattr(announcement, name, value)
     _check(announcement)

@@ -7,13 +7,14 @@ import uuid
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from shared import markdown
 from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events import emit
 
 from ..models import Milestone, Partner, Project, ProjectTerm, StateChange
-from . import access, audit, markdown, search_terms
+from . import access, audit, search_terms
 from .views import event_project
 from .vocabulary import TRANSITIONS
 
