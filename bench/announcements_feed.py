@@ -35,8 +35,8 @@ BODY = (
 
 def fill(engine, count: int, seed: int = 5) -> None:
     """`count` announcements: mostly public and published, some for members, some withdrawn."""
-    from services.announcements.domain.markdown import render
     from services.announcements.models import Announcement
+    from shared.markdown import render_localized as render
 
     rng = random.Random(seed)
     html = render({"en": BODY, "fr": BODY, "zh": BODY})

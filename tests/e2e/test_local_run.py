@@ -122,6 +122,66 @@ def test_every_service_is_ready_on_its_own_port(platform):
         assert response.status_code == 200, f"{service}: {response.text}"
 
 
+@pytest.fixture(scope="module")
+def nginx_gateway(platform, tmp_path_factory):
+    """deploy/nginx's configuration, run by a real nginx in front of the running platform."""
+    from tests.deploy.support import local_gateway_variables, render_local_gateway, require_binary
+
+    nginx = require_binary("nginx", "/usr/sbin/nginx")
+    directory = tmp_path_factory.mktemp("nginx")
+    upstreams = {
+        f"{name.upper()}_UPSTREAM": f"127.0.0.1:{platform['base'] + offset}"
+        for offset, name in enumerate(PORT_ORDER)
+        if name != "gateway"
+    }
+    port = free_port()
+    config = render_local_gateway(directory, local_gateway_variables(port, upstreams))
+    process = subprocess.Popen(
+        [nginx, "-p", str(directory), "-c", str(config), "-e", "stderr", "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while not _listening(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def test_behind_nginx_the_demo_admin_signs_in_and_every_api_answers(nginx_gateway):
+    token = requests.post(
+        f"{nginx_gateway}/api/members/v1/auth/token",
+        data={
+            "grant_type": "password",
+            "username": "admin@sino-sophipolitan.example",
+            "password": "Antipolis-Jiangning-2021",
+        },
+        timeout=10,
+    )
+    assert token.status_code == 200, token.text
+    assert token.headers["X-Request-ID"]
+    for service in API_SERVICES:
+        document = requests.get(f"{nginx_gateway}/api/{service}/v1/openapi.json", timeout=10)
+        assert document.status_code == 200, service
+    directory = requests.get(f"{nginx_gateway}/api/members/v1/directory?limit=100", timeout=10)
+    assert {"sophia_antipolis", "jiangning"} <= {i["park"] for i in directory.json()["items"]}
+
+
+def test_behind_nginx_the_portal_serves_the_home_page(nginx_gateway):
+    if not (ROOT / "services" / "portal" / "__init__.py").is_file():
+        pytest.fail("the portal package is missing")
+    home = requests.get(nginx_gateway + "/", headers={"Accept-Language": "zh-CN"}, timeout=20)
+    assert home.status_code == 200
+    assert "text/html" in home.headers["Content-Type"]
+    assert "Content-Security-Policy" in home.headers
+    assert "江宁" in home.text  # the Jiangning park introduced, in the reader's language
+
+
 def test_ctrl_c_stops_every_process(platform):
     process = platform["process"]
     os.killpg(process.pid, signal.SIGINT)
