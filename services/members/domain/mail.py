@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import ssl
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -20,6 +19,7 @@ from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
 
+from shared import smtp
 from shared.db import utcnow
 from shared.i18n import LOCALES
 
@@ -119,20 +119,7 @@ def build(recipient: str, subject: str, text: str, html: str) -> EmailMessage:
 
 def send(message: EmailMessage) -> None:
     """Hand one message to the configured SMTP server."""
-    host, port = settings.get("SMTP_HOST"), int(settings.get("SMTP_PORT"))
-    security = (settings.get("SMTP_SECURITY") or "none").lower()
-    timeout = float(settings.get("SMTP_TIMEOUT"))
-    context = ssl.create_default_context()
-    if security == "ssl":
-        server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    else:
-        server = smtplib.SMTP(host, port, timeout=timeout)
-    with server:
-        if security == "starttls":
-            server.starttls(context=context)
-        username = settings.get("SMTP_USERNAME")
-        if username:
-            server.login(username, settings.get("SMTP_PASSWORD") or "")
+    with smtp.connect(settings.get) as server:
         server.send_message(message)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -20,6 +19,7 @@ from markupsafe import escape
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shared import smtp
 from shared.db import utcnow
 
 from .. import settings
@@ -138,20 +138,7 @@ def build(email: Email, user: User, subject: str, text: str, html: str) -> Email
 
 
 def open_smtp() -> smtplib.SMTP:
-    host, port = settings.get("SMTP_HOST"), int(settings.get("SMTP_PORT"))
-    security = (settings.get("SMTP_SECURITY") or "none").lower()
-    timeout = float(settings.get("SMTP_TIMEOUT"))
-    context = ssl.create_default_context()
-    if security == "ssl":
-        server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    else:
-        server = smtplib.SMTP(host, port, timeout=timeout)
-    if security == "starttls":
-        server.starttls(context=context)
-    username = settings.get("SMTP_USERNAME")
-    if username:
-        server.login(username, settings.get("SMTP_PASSWORD") or "")
-    return server
+    return smtp.connect(settings.get)
 
 
 def _compose(session: Session, email: Email, user: User) -> EmailMessage | None:
