@@ -277,35 +277,55 @@ def record(session: Session, outcomes: list[Outcome], now: datetime) -> list[Web
             for o in outcomes
         ],
     )
-    # Load every row this batch touches in two queries; the changes flush as batched UPDATEs.
+    # Successes, the common case, are two set-based UPDATEs; failures are worked out one by one.
+    delivered = [o for o in outcomes if o.success]
+    if delivered:
+        session.execute(
+            update(WebhookMessage)
+            .where(WebhookMessage.id.in_([o.job.message_id for o in delivered]))
+            .values(
+                status="delivered",
+                delivered_at=now,
+                next_attempt_at=None,
+                attempt_count=WebhookMessage.attempt_count + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(WebhookEndpoint)
+            .where(
+                WebhookEndpoint.id.in_({o.job.endpoint_id for o in delivered}),
+                WebhookEndpoint.failing_since.is_not(None),
+            )
+            .values(failing_since=None)
+            .execution_options(synchronize_session=False)
+        )
+    failed = [o for o in outcomes if not o.success]
+    if not failed:
+        return []
+    # Load every row the failures touch in two queries; the changes flush as batched UPDATEs.
     messages = {
         m.id: m
         for m in session.scalars(
-            select(WebhookMessage).where(
-                WebhookMessage.id.in_([o.job.message_id for o in outcomes])
-            )
+            select(WebhookMessage).where(WebhookMessage.id.in_([o.job.message_id for o in failed]))
         )
     }
     endpoints = {
         e.id: e
         for e in session.scalars(
             select(WebhookEndpoint).where(
-                WebhookEndpoint.id.in_({o.job.endpoint_id for o in outcomes})
+                WebhookEndpoint.id.in_({o.job.endpoint_id for o in failed})
             )
         )
     }
     disabled = []
     window = timedelta(seconds=settings.get("WEBHOOKS_DISABLE_AFTER"))
-    for o in outcomes:
+    for o in failed:
         message = messages.get(o.job.message_id)
         endpoint = endpoints.get(o.job.endpoint_id)
         if message is None or endpoint is None:
             continue  # deleted meanwhile
         message.attempt_count += 1
-        if o.success:
-            message.status, message.delivered_at, message.next_attempt_at = "delivered", now, None
-            endpoint.failing_since = None
-            continue
         if endpoint.failing_since is None:
             endpoint.failing_since = now
         if o.status_code == 410:
