@@ -32,6 +32,7 @@ SCOPES = (
     "organisation:admin",
     "projects:read",
     "projects:write",
+    "projects:apply",
     "announcements:read",
     "webhooks:manage",
     "notifications:read",
@@ -41,6 +42,7 @@ MEMBER_SCOPES = (
     "organisation:read",
     "projects:read",
     "projects:write",
+    "projects:apply",
     "announcements:read",
     "notifications:read",
 )
