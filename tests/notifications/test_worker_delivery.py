@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from services.notifications.models import WebhookMessage, db
 from shared.db import utcnow
@@ -60,6 +60,13 @@ def test_an_event_reaches_a_webhook_and_an_admins_mailbox_through_the_workers(
         message = envelope("organisation.verified", example)
         celery_app.send_task("notifications.handle_event", args=[message], queue="notifications")
         wait_until(lambda: len(sink.requests) >= 1, timeout=30)
+
+        def first_attempt_recorded():
+            with db.transaction() as session:
+                return session.scalar(select(func.max(WebhookMessage.attempt_count))) == 1
+
+        # The worker records the failure just after the sink answers: wait, then move time on.
+        wait_until(first_attempt_recorded, timeout=30)
         # The first attempt failed; the retry is due in the database, found by the dispatch.
         with db.transaction() as session:
             session.execute(update(WebhookMessage).values(next_attempt_at=utcnow()))
