@@ -87,7 +87,7 @@ class Database:
 
     It declares the service's event tables (outbox, processed events, dead letters) on the
     service's metadata, and after each commit hands the events that transaction recorded to
-    `publish_committed` (the fast path; the outbox sweeper is the slow path).
+    the publisher (the fast path; each service's outbox relay task is the slow path).
     """
 
     def __init__(self, service: str, metadata: MetaData):

@@ -6,6 +6,24 @@ import smtplib
 import ssl
 from collections.abc import Callable
 
+from shared.config import env
+
+
+def settings() -> dict:
+    """The SMTP_* and MAIL_FROM settings every service that sends e-mail merges into its own."""
+    return {
+        "SMTP_HOST": env.str("SMTP_HOST", "localhost"),
+        "SMTP_PORT": env.int("SMTP_PORT", 25),
+        "SMTP_USERNAME": env.str("SMTP_USERNAME"),
+        "SMTP_PASSWORD": env.str("SMTP_PASSWORD"),
+        "SMTP_SECURITY": env.str("SMTP_SECURITY", "none"),  # none | starttls | ssl
+        "SMTP_TIMEOUT": env.float("SMTP_TIMEOUT", 30.0),
+        "MAIL_FROM": env.str(
+            "MAIL_FROM",
+            "Sino-Sophipolitan Cooperation Platform <no-reply@sino-sophipolitan.example>",
+        ),
+    }
+
 
 def connect(setting: Callable[[str], object]) -> smtplib.SMTP:
     """An open, authenticated connection; `setting(name)` gives SMTP_HOST, SMTP_PORT, ...

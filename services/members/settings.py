@@ -11,6 +11,7 @@ import functools
 
 from flask import current_app, has_app_context
 
+from shared import smtp
 from shared.config import env
 
 DAY = 24 * 60 * 60
@@ -20,16 +21,7 @@ DAY = 24 * 60 * 60
 def extra_config() -> dict:
     """Flask config keys of the members service, with their defaults."""
     return {
-        "SMTP_HOST": env.str("SMTP_HOST", "localhost"),
-        "SMTP_PORT": env.int("SMTP_PORT", 25),
-        "SMTP_USERNAME": env.str("SMTP_USERNAME"),
-        "SMTP_PASSWORD": env.str("SMTP_PASSWORD"),
-        "SMTP_SECURITY": env.str("SMTP_SECURITY", "none"),  # none | starttls | ssl
-        "SMTP_TIMEOUT": env.float("SMTP_TIMEOUT", 30.0),
-        "MAIL_FROM": env.str(
-            "MAIL_FROM",
-            "Sino-Sophipolitan Cooperation Platform <no-reply@sino-sophipolitan.example>",
-        ),
+        **smtp.settings(),
         "ACCESS_TOKEN_TTL": env.int("ACCESS_TOKEN_TTL", 15 * 60),
         "REFRESH_TOKEN_TTL": env.int("REFRESH_TOKEN_TTL", 30 * DAY),
         "INVITATION_TTL": env.int("INVITATION_TTL", 7 * DAY),

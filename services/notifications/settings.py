@@ -10,6 +10,7 @@ import functools
 
 from flask import current_app, has_app_context
 
+from shared import smtp
 from shared.config import env
 
 DAY = 24 * 60 * 60
@@ -34,16 +35,7 @@ def extra_config() -> dict:
         "WEBHOOKS_BATCH_SIZE": env.int("WEBHOOKS_BATCH_SIZE", 500),
         "WEBHOOKS_CONCURRENCY": env.int("WEBHOOKS_CONCURRENCY", 100),
         "WEBHOOKS_RESPONSE_CAP": env.int("WEBHOOKS_RESPONSE_CAP", 32 * 1024),
-        "SMTP_HOST": env.str("SMTP_HOST", "localhost"),
-        "SMTP_PORT": env.int("SMTP_PORT", 25),
-        "SMTP_USERNAME": env.str("SMTP_USERNAME"),
-        "SMTP_PASSWORD": env.str("SMTP_PASSWORD"),
-        "SMTP_SECURITY": env.str("SMTP_SECURITY", "none"),  # none | starttls | ssl
-        "SMTP_TIMEOUT": env.float("SMTP_TIMEOUT", 30.0),
-        "MAIL_FROM": env.str(
-            "MAIL_FROM",
-            "Sino-Sophipolitan Cooperation Platform <no-reply@sino-sophipolitan.example>",
-        ),
+        **smtp.settings(),
     }
 
 
