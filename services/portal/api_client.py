@@ -106,3 +106,18 @@ def call(
 def members(path: str) -> str:
     """The path of a members API resource."""
     return f"/api/members/v1{path}"
+
+
+def projects(path: str) -> str:
+    """The path of a projects API resource."""
+    return f"/api/projects/v1{path}"
+
+
+def announcements(path: str) -> str:
+    """The path of an announcements API resource."""
+    return f"/api/announcements/v1{path}"
+
+
+def notifications(path: str) -> str:
+    """The path of a notifications API resource."""
+    return f"/api/notifications/v1{path}"

@@ -1,4 +1,4 @@
-"""Chromium (Debian's) driving the portal, both portal and members served for real over HTTP."""
+"""Chromium (Debian's) driving the portal, served for real over HTTP in front of the platform."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal.support import ThreadedServer, empty_members_database
+from tests.portal.support import ThreadedServer
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -54,25 +54,21 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def servers(members_app):
-    """members and the portal, each a real HTTP server; the portal calls members directly."""
+def portal_server(platform):
     from services.portal import create_app
 
-    members = ThreadedServer(members_app).start()
-    portal = ThreadedServer(create_app({"PORTAL_API_URL": members.url})).start()
-    yield {"members": members, "portal": portal}
-    portal.stop()
-    members.stop()
+    server = ThreadedServer(create_app({"PORTAL_API_URL": platform.url})).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def portal_url(servers, members_app, redis_server):
-    redis_server.flush()
-    with members_app.app_context():
-        empty_members_database()
-    yield servers["portal"].url
-    with members_app.app_context():
-        empty_members_database()
+def portal_url(portal_server, platform):
+    platform.clear_sessions()
+    platform.empty()
+    yield portal_server.url
+    platform.settle()
+    platform.empty()
 
 
 @pytest.fixture

@@ -1,35 +1,27 @@
-"""The portal against a real members server: members over HTTP in a thread, Redis for sessions."""
+"""The portal against the real platform: every service over HTTP, real workers, Redis sessions."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.members.factories import PASSWORD, Factories
-from tests.portal.support import ThreadedServer, csrf_token, empty_members_database
+from tests.portal.support import csrf_token
 
 
 @pytest.fixture(scope="session")
-def members_server(members_app):
-    server = ThreadedServer(members_app).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def portal_app(members_server):
+def portal_app(platform):
     from services.portal import create_app
 
-    return create_app({"TESTING": True, "PORTAL_API_URL": members_server.url})
+    return create_app({"TESTING": True, "PORTAL_API_URL": platform.url})
 
 
 @pytest.fixture
-def app(portal_app, members_app, redis_server):
-    redis_server.flush()  # sign-in rate limits and sessions of earlier tests
-    with members_app.app_context():
-        empty_members_database()
+def app(portal_app, platform):
+    platform.clear_sessions()
+    platform.empty()
     yield portal_app
-    with members_app.app_context():
-        empty_members_database()
+    platform.settle()  # no event of this test is handled after the next one has started
+    platform.empty()
 
 
 @pytest.fixture

@@ -35,17 +35,6 @@ class ThreadedServer:
         self.thread.join(10)
 
 
-def empty_members_database() -> None:
-    """Every members table emptied, signing keys kept (tokens stay verifiable)."""
-    from services.members.models import db
-
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name != "signing_keys":
-                connection.execute(table.delete())
-
-
 def csrf_token(html: str) -> str:
     found = CSRF.search(html)
     assert found, "the page has no CSRF token"

@@ -65,13 +65,13 @@ def test_pages_carry_a_content_security_policy_and_a_safe_session_cookie(browser
     assert "Secure" not in cookie  # PUBLIC_BASE_URL is http in tests
 
 
-def test_session_cookie_is_secure_behind_https(members_server):
+def test_session_cookie_is_secure_behind_https(platform):
     from services.portal import create_app
 
     app = create_app(
         {
             "TESTING": True,
-            "PORTAL_API_URL": members_server.url,
+            "PORTAL_API_URL": platform.url,
             "PUBLIC_BASE_URL": "https://platform.example",
         }
     )

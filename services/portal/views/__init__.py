@@ -23,10 +23,30 @@ NAVIGATION = [
 
 
 def init_app(app: Flask) -> None:
-    from . import account, admin, organisation, public
+    from . import (
+        account,
+        admin,
+        announcements,
+        dashboard,
+        integrations,
+        notifications,
+        organisation,
+        projects,
+        public,
+    )
 
-    for blueprint in (public.bp, account.bp, organisation.bp, admin.bp):
-        app.register_blueprint(blueprint)
+    for module in (
+        public,
+        account,
+        dashboard,
+        projects,
+        announcements,
+        notifications,
+        organisation,
+        integrations,
+        admin,
+    ):
+        app.register_blueprint(module.bp)
 
     @app.context_processor
     def _globals():

@@ -1,0 +1,7 @@
+"""The notifications inbox and the person's preferences."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
