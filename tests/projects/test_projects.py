@@ -50,7 +50,27 @@ def test_members_only_projects_are_for_members_of_verified_organisations(api, ma
     assert api.call("GET", f"/projects/{project['id']}", pending).status_code == 404
     public = api.opened(owner, visibility="public")
     assert api.call("GET", f"/projects/{public['id']}", pending).status_code == 200
-    assert api.call("GET", f"/projects/{public['id']}").status_code == 401  # signed out
+    assert api.call("GET", f"/projects/{project['id']}").status_code == 404  # signed out
+
+
+def test_anonymous_readers_see_published_public_projects_only(api, make):
+    owner = make.admin(make.organisation())
+    public = api.opened(owner, visibility="public", anonymous=True)
+    members_only = api.opened(owner, visibility="members")
+    draft = api.create(owner)
+    read = api.call("GET", f"/projects/{public['id']}")
+    assert read.status_code == 200
+    owner_shown = read.get_json()["owner"]
+    assert (
+        owner_shown["anonymous"] is True and "name" not in owner_shown and "id" not in owner_shown
+    )
+    for hidden in (members_only, draft):
+        response = api.call("GET", f"/projects/{hidden['id']}")
+        assert response.status_code == 404 and response.mimetype == PROBLEM
+    listed = api.call("GET", "/projects").get_json()["items"]
+    assert [item["id"] for item in listed] == [public["id"]]
+    assert api.call("GET", "/projects", query_string={"state": "draft"}).get_json()["items"] == []
+    assert "name" not in listed[0]["owner"]
 
 
 def test_a_discreet_owner_shows_country_kind_and_size_only(api, make):

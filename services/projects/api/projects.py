@@ -8,7 +8,7 @@ from flask import jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, require_auth, require_scopes
+from shared.auth import authenticated, current_caller, require_auth, require_scopes
 
 from ..domain import access, audit, projects, search
 from ..models import db
@@ -45,12 +45,12 @@ def _next_link(cursor: str | None) -> dict:
 
 @blp.route("")
 class Projects(MethodView):
-    @require_auth
     @blp.arguments(SearchArgs, location="query")
     @blp.response(200, ProjectPage)
     def get(self, args):
-        """Find projects by words (en, fr, zh, pinyin) and filters, newest first."""
-        caller = authenticated()
+        """Find projects by words (en, fr, zh, pinyin) and filters, newest first; anonymous
+        readers find published public projects only."""
+        caller = current_caller()
         lang = language(args.pop("lang"))
         result = search.search(db.session(), caller, language=lang, **args)
         response = jsonify(result)  # already JSON-ready: no serializer on the hot path
@@ -70,11 +70,10 @@ class Projects(MethodView):
 
 @blp.route("/<uuid:project_id>")
 class ProjectItem(MethodView):
-    @require_auth
     @blp.response(200, ProjectOut)
     def get(self, project_id):
-        """One project: public ones for anyone signed in, members-only for verified members."""
-        caller = authenticated()
+        """One project: published public ones for anyone, members-only for verified members."""
+        caller = current_caller()
         session = db.session()
         return project_out(session, access.readable(session, caller, project_id), caller)
 

@@ -43,9 +43,8 @@ def caller_is_verified_member(session: Session, caller: Caller | None) -> bool:
 
 
 def can_read(session: Session, caller: Caller | None, project: Project) -> bool:
-    """Public projects for anyone signed in, members-only ones for verified members."""
-    if caller is None:
-        return False
+    """Published public projects for anyone, even anonymous; members-only ones for verified
+    members; drafts for their owner's members and staff."""
     if is_owner_member(caller, project):
         return True
     if project.state not in PUBLISHED_STATES:

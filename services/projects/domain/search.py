@@ -8,7 +8,7 @@ page is full.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from shared.auth import Caller
@@ -66,8 +66,14 @@ def open_call() -> list:
     return [Project.call_closed_at.is_(None), func.coalesce(Project.call_deadline, now) > now]
 
 
-def visible_to(session: Session, caller: Caller, stmt, state: str | None):
-    """Only what the caller may read: published projects (members-only ones for members)."""
+def visible_to(session: Session, caller: Caller | None, stmt, state: str | None):
+    """Only what the caller may read: published projects (members-only ones for members);
+    anonymous readers see published public projects only."""
+    if caller is None:
+        if state == "draft":
+            return stmt.where(false())
+        stmt = stmt.where(Project.state == state if state else Project.state != "draft")
+        return stmt.where(Project.visibility == "public")
     if state == "draft":
         if caller.is_platform_admin:
             return stmt.where(Project.state == "draft")
@@ -85,7 +91,7 @@ def visible_to(session: Session, caller: Caller, stmt, state: str | None):
 
 def search(
     session: Session,
-    caller: Caller,
+    caller: Caller | None,
     *,
     q: str | None = None,
     sector: str | None = None,
