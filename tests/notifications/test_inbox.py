@@ -74,6 +74,9 @@ def test_an_application_goes_to_the_owners_admins_and_the_decision_to_the_applic
     assert len(_inbox(applicant_admin)) == 1
     assert _inbox(applicant_member)[0].title == "您对 智能建筑边缘人工智能 的申请：已接受"  # noqa: RUF001
     assert len(_inbox(owner_admin)) == 1
+    # Each item leads to the project's page, not to the home page.
+    assert _inbox(applicant_member)[0].link == f"/projects/{project['id']}"
+    assert _inbox(owner_admin)[0].link == f"/projects/{project['id']}"
 
 
 def test_an_announcement_reaches_its_audience_only(world):

@@ -36,6 +36,12 @@ def _me(person, org):
     return headers(subject=person, organisation=org, roles=["org_admin"])
 
 
+def _inbox_items(person) -> list[Notification]:
+    with db.transaction() as session:
+        query = select(Notification).where(Notification.user_id == uuid.UUID(person))
+        return list(session.scalars(query))
+
+
 def _inbox_count(person) -> int:
     with db.transaction() as session:
         return len(
@@ -111,6 +117,9 @@ def test_off_in_app_and_email_are_each_respected(client, world, smtp):
     html = message.get_body(("html",)).get_content()
     assert text.startswith("Bonjour ") and "Ne plus recevoir ces e-mails" in text
     assert "<li><strong>Nouvelle candidature" in html
+    project_id = _inbox_items(mailed)[0].link.removeprefix("/projects/")
+    assert f"/projects/{project_id}" in text and f"/projects/{project_id}" in html
+    assert str(uuid.UUID(project_id)) == project_id
 
 
 def test_one_click_unsubscribe_stops_that_categorys_emails(client, world, smtp):

@@ -12,6 +12,6 @@ from .recipients import admins_of
 
 def endpoints_disabled(session: Session, endpoints) -> None:
     for endpoint in endpoints:
-        data = {"url": endpoint.url, "reason": endpoint.disabled_reason}
+        data = {"url": endpoint.url, "reason": endpoint.disabled_reason, "endpoint_id": endpoint.id}
         admins = admins_of(endpoint.organisation_id)
         inbox.write(session, "webhook.endpoint_disabled", data, str(uuid.uuid4()), admins)

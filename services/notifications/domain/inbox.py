@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import Select, case, delete, func, insert, literal, select, update
+from sqlalchemy import Select, String, case, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import UTCDateTime, utcnow
@@ -12,6 +12,7 @@ from shared.errors import NotFound
 from shared.pagination import keyset, page
 
 from ..models import Email, Notification, Preference, User
+from .links import link_for
 from .preferences import DEFAULTS
 from .texts import LANGUAGES, TEXTS, render
 
@@ -39,9 +40,10 @@ def write(session: Session, event_type: str, data: dict, event_id, who: Select) 
         language,
         by_language(1),
         by_language(2),
+        literal(link_for(event_type, data), String(500)),
         literal(now, UTCDateTime()),
     ).where(User.id.in_(who), mode_of(User.id, category) != "off")
-    columns = ["user_id", "event_id", "type", "category", "language", "title", "body"]
+    columns = ["user_id", "event_id", "type", "category", "language", "title", "body", "link"]
     result = session.execute(insert(Notification).from_select([*columns, "created_at"], rows))
     _email_now(session, str(event_id), event_type, category, now)
     return result.rowcount

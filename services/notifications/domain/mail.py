@@ -95,7 +95,9 @@ def render(user: User, subject: str, items: list[Notification], category: str, i
     """(subject, text, html) for one person: one notification, or a digest's items."""
     language = user.language if user.language in LANGUAGES else "en"
     words = WORDS[language]
-    link = current_app.config["PUBLIC_BASE_URL"]
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if len(items) == 1 and items[0].link:
+        link += items[0].link  # the page of what it is about, not the home page
     stop = unsubscribe_url(user.id, category)
     hello = words["hello"].format(name=user.full_name)
     lines = [hello, ""]
