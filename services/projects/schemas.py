@@ -200,6 +200,10 @@ class SearchArgs(PageArgs):
     seeks_country = CountryCode(load_default=None)
     seeks_kind = fields.String(load_default=None, validate=validate.OneOf(list(ORGANISATION_KINDS)))
     open_calls = fields.Boolean(load_default=False)
+    organisation_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "Owner organisation (its discreet projects only to itself)"},
+    )
     lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
 
 

@@ -100,6 +100,27 @@ def test_discreet_owners_stay_discreet_in_results(api, make):
     assert item["owner"]["country"] == "CN"
 
 
+def test_an_organisations_projects_without_giving_its_discreet_ones_away(api, make):
+    org = make.organisation(name="Mixed Company")
+    owner = make.admin(org)
+    shown = api.opened(owner, title={"en": "Shown project"})
+    discreet = api.opened(owner, anonymous=True, title={"en": "Discreet project"})
+    api.opened(make.admin(make.organisation()), title={"en": "Someone else's"})
+
+    def found(person) -> list[str]:
+        query = {"organisation_id": str(org)}
+        response = api.call("GET", "/projects", person, query_string=query)
+        assert response.status_code == 200, response.get_json()
+        return [item["id"] for item in response.get_json()["items"]]
+
+    assert found(make.member(make.organisation())) == [shown["id"]]
+    assert found(None) == [shown["id"]]
+    assert found(make.member(org)) == [discreet["id"], shown["id"]]
+    assert found(make.staff()) == [discreet["id"], shown["id"]]
+    bad = api.call("GET", "/projects", owner, query_string={"organisation_id": "nope"})
+    assert bad.status_code == 422
+
+
 def test_bad_search_arguments_are_problems(api, make):
     reader = make.member(make.organisation())
     for query in ({"sector": "cooking"}, {"state": "frozen"}, {"country": "XX"}, {"limit": 500}):

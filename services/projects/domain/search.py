@@ -8,6 +8,8 @@ page is full.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -101,6 +103,7 @@ def search(
     seeks_country: str | None = None,
     seeks_kind: str | None = None,
     open_calls: bool = False,
+    organisation_id: uuid.UUID | None = None,
     language: str | None = None,
     cursor: str | None = None,
     limit: int = 20,
@@ -117,6 +120,10 @@ def search(
             .offset(0)
             .exists()
         )
+    if organisation_id:
+        stmt = stmt.where(Project.organisation_id == organisation_id)
+        if not (caller and (caller.is_platform_admin or caller.belongs_to(organisation_id))):
+            stmt = stmt.where(Project.anonymous.is_(False))  # a discreet owner stays discreet
     if open_calls:
         stmt = stmt.where(Project.state == "open", *open_call())
     exact, prefix = search_terms.query_terms(q)
