@@ -7,10 +7,11 @@ def create_app(config: dict | None = None, key_source=None):
     """Build the projects service app; `key_source` overrides members' JWKS (tests)."""
     from shared.app import create_service_app
 
+    from . import demo
     from .api import blueprints
     from .models import db
 
-    return create_service_app(
+    app = create_service_app(
         "projects",
         title="Projects API",
         description=(
@@ -23,3 +24,5 @@ def create_app(config: dict | None = None, key_source=None):
         key_source=key_source,
         config=config,
     )
+    demo.register_cli(app)
+    return app

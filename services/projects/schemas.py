@@ -105,7 +105,10 @@ class TransitionIn(Schema):
 
 
 class OwnerOut(Schema):
-    anonymous = fields.Boolean()
+    anonymous = fields.Boolean(metadata={"description": "The owner is hidden from you"})
+    discreet = fields.Boolean(
+        metadata={"description": "To the owner's own members: its name is hidden from others"}
+    )
     id = fields.String()
     name = fields.String()
     name_zh = fields.String(allow_none=True)

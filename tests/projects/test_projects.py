@@ -86,6 +86,13 @@ def test_a_discreet_owner_shows_country_kind_and_size_only(api, make):
     }
     own = api.call("GET", f"/projects/{project['id']}", owner).get_json()
     assert own["owner"]["name"] == "Secret Lab"
+    assert own["owner"]["discreet"] is True  # its own members see their choice
+    shown = api.opened(owner)
+    assert (
+        api.call("GET", f"/projects/{shown['id']}", owner).get_json()["owner"]["discreet"] is False
+    )
+    stranger_view = api.call("GET", f"/projects/{shown['id']}", make.member(make.organisation()))
+    assert "discreet" not in stranger_view.get_json()["owner"]
 
 
 def test_another_organisations_edit_is_refused_and_nothing_changes(api, make):

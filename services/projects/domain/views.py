@@ -31,13 +31,10 @@ def owner_shown(project: Project, owner: Organisation | None, caller: Caller | N
     shown = {"country": owner.country, "kind": owner.kind, "size": owner.size}
     if project.anonymous and not is_owner_member(caller, project):
         return {**shown, "anonymous": True}
-    return {
-        **shown,
-        "anonymous": False,
-        "id": str(owner.id),
-        "name": owner.name,
-        "name_zh": owner.name_zh,
-    }
+    named = {"anonymous": False, "id": str(owner.id), "name": owner.name, "name_zh": owner.name_zh}
+    if is_owner_member(caller, project):
+        named["discreet"] = bool(project.anonymous)  # so the owner's edit form shows its choice
+    return {**shown, **named}
 
 
 def call_shown(project: Project) -> dict | None:
