@@ -70,9 +70,11 @@ def call(
     form: dict | None = None,
     params: dict | None = None,
     language: str | None = None,
+    headers: dict | None = None,
+    timeout: float | None = None,
 ) -> requests.Response:
     """One API request; 2xx and 304 returned, 4xx raised as ApiError, the rest ApiUnavailable."""
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": "application/json", **(headers or {})}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     if language:
@@ -89,7 +91,7 @@ def call(
             json=json,
             data=form,
             params={k: v for k, v in (params or {}).items() if v not in (None, "")},
-            timeout=current_app.config["PORTAL_API_TIMEOUT"],
+            timeout=timeout or current_app.config["PORTAL_API_TIMEOUT"],
             allow_redirects=False,
         )
     except requests.RequestException as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 
 def test_home_introduces_both_parks_and_lists_verified_organisations_only(browser, make):
@@ -105,9 +106,12 @@ def test_every_form_of_the_portal_refuses_a_post_without_its_csrf_token(browser,
     browser.sign_in(make.admin(org).email)
     posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(posts) >= 15
+    samples = {"uuid": lambda: str(uuid.uuid4()), "int": lambda: "1"}
     for rule in posts:
-        path = rule.rule
-        for argument in rule.arguments:
-            path = path.replace(f"<uuid:{argument}>", str(uuid.uuid4()))
+        path = re.sub(
+            r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>",
+            lambda found: samples.get(found.group(1), lambda: "x")(),
+            rule.rule,
+        )
         response = browser.client.post(path, data={"action": "verify", "lang": "fr"})
         assert response.status_code == 400, f"{rule.rule} accepted a post without CSRF"

@@ -61,6 +61,7 @@ def test_partners_for_a_chinese_project_are_ranked_by_fit(api, make):
     assert "France and China" in best or "China and France" in best
     assert "lidar" in best
     assert "seeks this kind of organisation: Research laboratory" in best
+    assert "seeks a partner in France." in " ".join(ranked[2]["reasons"])  # a name, not "FR"
     in_chinese = api.call(
         "GET",
         f"/projects/{project['id']}/recommended-partners",

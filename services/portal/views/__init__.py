@@ -15,11 +15,15 @@ from ..auth import current_person
 # notifications pages light up here as their blueprints are registered.
 NAVIGATION = [
     ("public.home", _l("Home")),
+    ("dashboard.index", _l("Dashboard")),
     ("public.directory", _l("Directory")),
     ("projects.index", _l("Projects")),
     ("announcements.index", _l("Announcements")),
     ("notifications.inbox", _l("Notifications")),
 ]
+
+
+SIGNED_IN_ONLY = {"dashboard.index", "notifications.inbox"}
 
 
 def init_app(app: Flask) -> None:
@@ -52,11 +56,17 @@ def init_app(app: Flask) -> None:
     def _globals():
         language = str(get_locale())
         endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+        person = current_person()
         return {
-            "person": current_person(),
+            "person": person,
             "language": language,
             "languages": [(code, i18n.LANGUAGE_NAMES[code]) for code in LOCALES],
-            "navigation": [(e, label) for e, label in NAVIGATION if e in endpoints],
+            "navigation": [
+                (e, label)
+                for e, label in NAVIGATION
+                if e in endpoints and (e not in SIGNED_IN_ONLY or person is not None)
+            ],
+            "unread_count": notifications.unread_count,
             "label": lambda kind, code: i18n.label(kind, code, language),
             "country_name": lambda code: i18n.country_name(code, language),
             "pick": lambda text: pick(text, language),

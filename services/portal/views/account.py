@@ -41,7 +41,8 @@ def _unexplained(error: ApiError) -> None:
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():
     form = SignInForm()
-    target = _safe_next(request.values.get("next"))
+    wanted = request.values.get("next")
+    target = _safe_next(wanted) if wanted else url_for("dashboard.index")
     if form.validate_on_submit():
         try:
             sign_in(form.email.data, form.password.data)

@@ -1,7 +1,69 @@
-"""The signed-in person's dashboard: notifications, projects, recommendations."""
+"""The signed-in person's dashboard: notifications, projects, recommendations, events ahead."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
 
+from flask import Blueprint, render_template
+
+from ..api_client import ApiError, ApiUnavailable
+from ..api_client import notifications as notifications_api
+from ..api_client import projects as projects_api
+from ..auth import api, current_person, login_required
+from . import announcements, projects
+
+log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+SHOWN = 5
+
+
+def _latest_notifications() -> list[dict] | None:
+    """The newest notifications; None (the panel says so) while notifications does not answer."""
+    try:
+        return api("GET", notifications_api("/inbox"), params={"limit": SHOWN}).json()["items"]
+    except (ApiUnavailable, ApiError) as exc:
+        log.warning("dashboard without notifications: %s", exc.__class__.__name__)
+        return None
+
+
+def _partners_for(mine: list[dict]) -> tuple[dict | None, list[dict]]:
+    """Organisations that fit the newest of the organisation's projects seeking partners."""
+    seeking = next((p for p in mine if p["state"] in ("open", "active")), None)
+    if seeking is None:
+        return None, []
+    try:
+        found = api(
+            "GET",
+            projects_api(f"/projects/{seeking['id']}/recommended-partners"),
+            params={"limit": SHOWN},
+        ).json()
+    except (ApiUnavailable, ApiError) as exc:
+        log.warning("dashboard without partner suggestions: %s", exc.__class__.__name__)
+        return seeking, []
+    return seeking, found
+
+
+def _quietly(fetch) -> list[dict]:
+    """A panel's items, or none while its service does not answer: the dashboard still shows."""
+    try:
+        return fetch()
+    except ApiUnavailable as exc:
+        log.warning("dashboard panel unavailable: %s", exc)
+        return []
+
+
+@bp.get("", endpoint="index")
+@login_required
+def index():
+    person = current_person()
+    mine = _quietly(lambda: projects.my_projects(SHOWN)) if person.get("organisation_id") else []
+    seeking, partners = _partners_for(mine)
+    return render_template(
+        "dashboard/index.html",
+        notifications=_latest_notifications(),
+        mine=mine,
+        recommended=_quietly(lambda: projects.recommended(SHOWN)),
+        seeking=seeking,
+        partners=partners,
+        events=announcements.upcoming_events(3),
+    )

@@ -1,7 +1,257 @@
-"""Integrations of an organisation: webhook endpoints, their deliveries, replay, test events."""
+"""Integrations of an organisation: webhook endpoints, their deliveries, replay, test events.
+
+Only the organisation's admins come here, and every path names their own organisation: an id
+of another organisation's endpoint is simply not found by the API.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from .. import i18n
+from ..api_client import ApiError, call, notifications
+from ..auth import api, current_person, org_admin_required
+from ..forms import EmptyForm, show_api_error
+from ..notification_forms import FLAVOURS, EndpointForm
+from .account import _unexplained
+from .notifications import when
 
 bp = Blueprint("integrations", __name__, url_prefix="/my-organisation/integrations")
+PAGE_SIZE = 25
+# The overlap notifications documents for a rotated secret (its WEBHOOKS_SECRET_OVERLAP).
+OVERLAP_HOURS = 24
+
+
+@bp.context_processor
+def _helpers():
+    return {"when": when, "flavours": FLAVOURS}
+
+
+def _path(suffix: str = "") -> str:
+    return notifications(f"/organisations/{current_person()['organisation_id']}/webhooks{suffix}")
+
+
+def _api_details() -> dict[str, str]:
+    """notifications' English refusals of an endpoint, in the reader's language."""
+    return {
+        "Use an absolute https URL.": _("Give an address starting with https://."),
+        "Use an absolute https or http URL.": _(
+            "Give an address starting with https:// or http://."
+        ),
+        "Credentials do not belong in the URL.": _(
+            "Leave the user name and password out of the address."
+        ),
+        "Local targets are refused.": _("Addresses of this machine are refused."),
+        "Enable the endpoint before replaying its messages.": _(
+            "Enable the endpoint before sending a message again."
+        ),
+        "The endpoint is disabled.": _("Enable the endpoint before sending a test event."),
+    }
+
+
+def _translated(error: ApiError) -> ApiError:
+    """The error with the details the portal knows said in the reader's language."""
+    known = _api_details()
+    for entry in error.errors:
+        detail = str(entry.get("detail", ""))
+        if detail in known:
+            entry["detail"] = known[detail]
+        elif detail.startswith("refused: the target resolves to a"):
+            entry["detail"] = _("This address leads to a private or reserved network: refused.")
+        elif detail.startswith("Use the ") and detail.endswith(" webhook address of your group."):
+            entry["detail"] = _("Use the webhook address the chat product gave your group.")
+    error.detail = known.get(error.detail, error.detail)
+    return error
+
+
+def event_types() -> list[dict]:
+    """The catalogue of event types webhooks can receive (name, description), kept per app."""
+    known = current_app.extensions.get("portal_event_types")
+    if known is None:
+        listing = call("GET", notifications("/webhooks/event-types")).json()
+        known = [{"name": e["name"], "description": e.get("description", "")} for e in listing]
+        current_app.extensions["portal_event_types"] = known
+    return known
+
+
+def offered_flavours() -> list[str]:
+    """The formats the API accepts, as its OpenAPI document lists them, in the portal's order."""
+    known = current_app.extensions.get("portal_webhook_flavours")
+    if known is None:
+        document = call("GET", notifications("/openapi.json")).json()
+        schema = document["components"]["schemas"]["EndpointIn"]["properties"]["flavour"]
+        offered = set(schema.get("enum") or ["standard"])
+        known = [f for f in FLAVOURS if f in offered]
+        current_app.extensions["portal_webhook_flavours"] = known
+    return known
+
+
+def _endpoint_form(**kwargs) -> EndpointForm:
+    form = EndpointForm(**kwargs)
+    form.flavour.choices = [(f, FLAVOURS[f]) for f in offered_flavours()]
+    form.language.choices = list(i18n.LANGUAGE_NAMES.items())
+    form.event_types.choices = [(e["name"], e["name"]) for e in event_types()]
+    if not form.language.data:
+        form.language.data = str(get_locale())
+    return form
+
+
+@bp.route("", methods=["GET", "POST"])
+@org_admin_required
+def index():
+    form = _endpoint_form()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = api("POST", _path(), json=form.payload()).json()
+        except ApiError as error:
+            if not show_api_error(form, _translated(error)):
+                _unexplained(error)
+        else:
+            form = _endpoint_form(formdata=None)
+    cursor = request.args.get("cursor") or None
+    try:
+        listing = api("GET", _path(), params={"limit": PAGE_SIZE, "cursor": cursor}).json()
+    except ApiError as error:
+        if cursor and error.status in (400, 422):
+            return redirect(url_for("integrations.index"))
+        raise
+    page = render_template(
+        "integrations/index.html",
+        form=form,
+        listing=listing,
+        cursor=cursor,
+        created=created,
+        descriptions={e["name"]: e["description"] for e in event_types()},
+    )
+    return _private(page) if created else page
+
+
+def _endpoint_page(endpoint_id: uuid.UUID, secret: str | None = None, rotated: bool = False):
+    endpoint = api("GET", _path(f"/{endpoint_id}")).json()
+    cursor = request.args.get("cursor") or None
+    try:
+        messages = api(
+            "GET", _path(f"/{endpoint_id}/messages"), params={"limit": PAGE_SIZE, "cursor": cursor}
+        ).json()
+    except ApiError as error:
+        if cursor and error.status in (400, 422):
+            return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+        raise
+    attempts = api("GET", _path(f"/{endpoint_id}/attempts"), params={"limit": 100}).json()
+    last_attempt: dict[str, dict] = {}
+    for attempt in attempts["items"]:  # newest first: keep each message's latest
+        last_attempt.setdefault(attempt["message_id"], attempt)
+    page = render_template(
+        "integrations/endpoint.html",
+        endpoint=endpoint,
+        messages=messages,
+        last_attempt=last_attempt,
+        cursor=cursor,
+        secret=secret,
+        rotated=rotated,
+        overlap=OVERLAP_HOURS,
+        action=EmptyForm(),
+    )
+    return _private(page) if secret else page
+
+
+def _private(page: str) -> Response:
+    """A page showing a secret: kept in no cache, so Back does not show it again."""
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<uuid:endpoint_id>")
+@org_admin_required
+def endpoint(endpoint_id: uuid.UUID):
+    return _endpoint_page(endpoint_id)
+
+
+def _act(endpoint_id: uuid.UUID, method: str, suffix: str, done: str, **kwargs):
+    """One change of an endpoint from a button; a refusal said at the top of the page."""
+    if EmptyForm().validate_on_submit():
+        try:
+            api(method, _path(f"/{endpoint_id}{suffix}"), **kwargs)
+        except ApiError as error:
+            if error.status == 404:
+                raise
+            _unexplained(_translated(error))
+        else:
+            flash(done, "success")
+    return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+
+
+@bp.post("/<uuid:endpoint_id>/test")
+@org_admin_required
+def send_test(endpoint_id: uuid.UUID):
+    return _act(
+        endpoint_id,
+        "POST",
+        "/test",
+        _("A test event is on its way. Reload the page to see its delivery."),
+    )
+
+
+@bp.post("/<uuid:endpoint_id>/messages/<string:message_id>/replay")
+@org_admin_required
+def replay(endpoint_id: uuid.UUID, message_id: str):
+    return _act(
+        endpoint_id,
+        "POST",
+        f"/messages/{message_id}/replay",
+        _("The message is sent again, with the same webhook-id."),
+    )
+
+
+@bp.post("/<uuid:endpoint_id>/disable")
+@org_admin_required
+def disable(endpoint_id: uuid.UUID):
+    return _act(
+        endpoint_id,
+        "PATCH",
+        "",
+        _("The endpoint is disabled: its messages are held until you enable it."),
+        json={"enabled": False},
+    )
+
+
+@bp.post("/<uuid:endpoint_id>/enable")
+@org_admin_required
+def enable(endpoint_id: uuid.UUID):
+    return _act(endpoint_id, "PATCH", "", _("The endpoint is enabled."), json={"enabled": True})
+
+
+@bp.post("/<uuid:endpoint_id>/rotate")
+@org_admin_required
+def rotate(endpoint_id: uuid.UUID):
+    """A new secret, shown on this answer only (never stored in the session or a redirect)."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+    secret = api("POST", _path(f"/{endpoint_id}/secret/rotate")).json()["secret"]
+    return _endpoint_page(endpoint_id, secret=secret, rotated=True)
+
+
+@bp.post("/<uuid:endpoint_id>/delete")
+@org_admin_required
+def delete(endpoint_id: uuid.UUID):
+    if EmptyForm().validate_on_submit():
+        api("DELETE", _path(f"/{endpoint_id}"))
+        flash(_("The endpoint is deleted."), "success")
+        return redirect(url_for("integrations.index"))
+    return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))

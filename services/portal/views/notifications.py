@@ -1,7 +1,284 @@
-"""The notifications inbox and the person's preferences."""
+"""The notifications inbox and the person's preferences, and the header's unread count."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+import redis
+import requests
+from babel.dates import format_date, format_time, get_datetime_format
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..api_client import ApiError, ApiUnavailable, call, notifications
+from ..auth import access_token, api, current_person, login_required
+from ..forms import EmptyForm, show_api_error
+from ..notification_forms import MODES, category_field, preferences_form
+from .account import _unexplained
+
+log = logging.getLogger(__name__)
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+PAGE_SIZE = 20
+BADGE_TIMEOUT = 2.0  # seconds: the badge must never hold a page back for long
+BADGE_PAUSE = 30.0  # seconds without asking again after notifications did not answer
+# Where a notification leads when it carries no link of its own: the page of its kind.
+PLACES = {
+    "organisation": "organisation.mine",
+    "project": "projects.index",
+    "announcement": "announcements.index",
+    "webhook": "integrations.index",
+}
+
+
+def when(value: str | None) -> str:
+    """An API timestamp in the reader's language and time zone (UTC when they have none)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    person = current_person() or {}
+    try:
+        zone = ZoneInfo(person.get("timezone") or "UTC")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    language = str(get_locale())
+    locale = "zh_Hans" if language == "zh" else language
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(zone)
+    return (
+        get_datetime_format("medium", locale=locale)
+        .replace("{1}", format_date(local, "medium", locale=locale))
+        .replace("{0}", format_time(local, "short", tzinfo=zone, locale=locale))
+    )
+
+
+@bp.context_processor
+def _helpers():
+    return {"when": when}
+
+
+def unread_count() -> int | None:
+    """How many unread notifications the signed-in person has; None to hide the badge.
+
+    Cheap enough for every page: it revalidates the last answer with its ETag (a 304 when the
+    inbox has not changed), remembers ETag and count in the session cookie, asks once per
+    request, and answers None at once, without failing the page, while notifications is down.
+    """
+    if "unread_count" in g:
+        return g.unread_count
+    g.unread_count = None
+    if current_person() is None:
+        return None
+    cached = session.get("unread") or {}
+    now = time.time()
+    if cached.get("pause_until", 0) > now:
+        return None
+    try:
+        token = access_token()
+        if token is None:
+            return None
+        response = call(
+            "GET",
+            notifications("/inbox/unread-count"),
+            token=token,
+            headers={"If-None-Match": cached["etag"]} if cached.get("etag") else None,
+            timeout=min(BADGE_TIMEOUT, current_app.config["PORTAL_API_TIMEOUT"]),
+        )
+        if response.status_code == 304 and "count" in cached:
+            g.unread_count = cached["count"]
+        elif response.status_code == 200:
+            g.unread_count = int(response.json()["unread"])
+            session["unread"] = {"etag": response.headers.get("ETag"), "count": g.unread_count}
+        else:
+            raise ApiUnavailable(f"{response.status_code} from the unread count")
+    except (
+        ApiError,
+        ApiUnavailable,
+        requests.RequestException,
+        redis.RedisError,
+        ValueError,
+        KeyError,
+    ) as exc:
+        log.warning("unread count unavailable: %s", exc.__class__.__name__)
+        session["unread"] = {"pause_until": now + BADGE_PAUSE}
+        g.unread_count = None
+    return g.unread_count
+
+
+def target(item: dict) -> str | None:
+    """Where a notification leads: its own link when it is a path of this site, else the
+    page of the kind of thing it is about (when that page exists)."""
+    link = item.get("link") or ""
+    if link.startswith("/") and not link.startswith("//") and "\\" not in link:
+        return link
+    endpoint = PLACES.get((item.get("type") or "").split(".", 1)[0])
+    if endpoint and endpoint in current_app.view_functions:
+        if endpoint == "integrations.index" and (current_person() or {}).get("role") != "org_admin":
+            return None
+        return url_for(endpoint)
+    return None
+
+
+@bp.get("")
+@login_required
+def inbox():
+    unread_only = request.args.get("show") == "unread"
+    cursor = request.args.get("cursor") or None
+    params = {"limit": PAGE_SIZE, "cursor": cursor, "unread": "true" if unread_only else None}
+    try:
+        listing = api("GET", notifications("/inbox"), params=params).json()
+    except ApiError as error:
+        if cursor and error.status in (400, 422):  # a cursor cut short or edited: start again
+            return redirect(url_for("notifications.inbox", show=request.args.get("show")))
+        raise
+    for item in listing["items"]:
+        item["target"] = target(item)
+    return render_template(
+        "notifications/inbox.html",
+        listing=listing,
+        unread_only=unread_only,
+        cursor=cursor,
+        count=unread_count(),
+        action=EmptyForm(),
+    )
+
+
+def _back():
+    """The inbox page the person acted from (only a path of the inbox itself)."""
+    back = request.form.get("back") or ""
+    if back.startswith(url_for("notifications.inbox")) and not back.startswith("//"):
+        return back
+    return url_for("notifications.inbox")
+
+
+@bp.post("/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id: int):
+    if EmptyForm().validate_on_submit():
+        try:
+            api("POST", notifications(f"/inbox/{notification_id}/read"))
+        except ApiError as error:
+            _unexplained_or_gone(error)
+    return redirect(_back())
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open_item(notification_id: int):
+    """Mark one read and go to what it is about."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(_back())
+    try:
+        item = api("POST", notifications(f"/inbox/{notification_id}/read")).json()
+    except ApiError as error:
+        _unexplained_or_gone(error)
+        return redirect(_back())
+    return redirect(target(item) or _back())
+
+
+@bp.post("/<int:notification_id>/delete")
+@login_required
+def delete(notification_id: int):
+    if EmptyForm().validate_on_submit():
+        try:
+            api("DELETE", notifications(f"/inbox/{notification_id}"))
+        except ApiError as error:
+            _unexplained_or_gone(error)
+        else:
+            flash(_("The notification is deleted."), "success")
+    return redirect(_back())
+
+
+@bp.post("/read-all")
+@login_required
+def read_all():
+    if EmptyForm().validate_on_submit():
+        marked = api("POST", notifications("/inbox/read-all")).json().get("marked", 0)
+        if marked:
+            flash(_("All your notifications are marked as read."), "success")
+    return redirect(url_for("notifications.inbox"))
+
+
+def _unexplained_or_gone(error: ApiError) -> None:
+    if error.status == 404:
+        flash(_("This notification is no longer in your inbox."), "error")
+    else:
+        _unexplained(error)
+
+
+def _translated(error: ApiError) -> ApiError:
+    """notifications' English refusals of preferences, in the reader's language."""
+    known = {
+        "Start and end must differ.": _(
+            "The quiet hours must end at another time than they start."
+        ),
+        "Use HH:MM, 24-hour clock.": _("Give a time as HH:MM, for example 22:00."),
+        "This category is critical: it cannot be switched off.": _(
+            "You must hear of this: it cannot be switched off, only sent another way."
+        ),
+        "Unknown category.": _("This kind of notification no longer exists: reload the page."),
+    }
+    for entry in error.errors:
+        entry["detail"] = known.get(str(entry.get("detail", "")), entry.get("detail", ""))
+    return error
+
+
+def _initial(current: dict) -> dict:
+    data = {category_field(c["category"]): c["mode"] for c in current["categories"]}
+    hours = current.get("quiet_hours")
+    data.update(
+        quiet=bool(hours),
+        quiet_start=(hours or {}).get("start", "22:00"),
+        quiet_end=(hours or {}).get("end", "07:00"),
+    )
+    return data
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    current = api("GET", notifications("/preferences")).json()
+    form = preferences_form(
+        current["categories"], data=_initial(current) if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        body = {
+            "categories": {c: f.data for c, f, _critical in form.choices_of()},
+            "quiet_hours": {
+                "start": form.quiet_start.data.strip(),
+                "end": form.quiet_end.data.strip(),
+            }
+            if form.quiet.data
+            else None,
+        }
+        try:
+            api("PATCH", notifications("/preferences"), json=body)
+        except ApiError as error:
+            if not show_api_error(form, _translated(error)):
+                _unexplained(error)
+        else:
+            flash(_("Your notification preferences are saved."), "success")
+            return redirect(url_for("notifications.preferences"))
+    return render_template(
+        "notifications/preferences.html",
+        form=form,
+        modes=MODES,
+        zone=(current_person() or {}).get("timezone") or "UTC",
+    )

@@ -1,7 +1,719 @@
-"""Projects: search, detail, create and edit, state changes, applications."""
+"""Projects: search, detail, create and edit, state changes, applications, matchmaking.
+
+Every page calls the projects API as the signed-in person, who sees what the API lets them see:
+a discreet owner stays discreet, a draft is its owner's alone. The API decides who may do what;
+the pages only hide the actions it would refuse, and show its refusals when it does.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+import re
+import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.numbers import format_decimal
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from shared.i18n import pick
+
+from .. import i18n
+from ..api_client import ApiError, members, projects
+from ..auth import api, current_person, login_required
+from ..forms import EmptyForm
+from ..project_forms import (
+    CURRENCIES,
+    LANGUAGES,
+    ApplicationForm,
+    DecisionForm,
+    MilestoneForm,
+    ProgressForm,
+    ProjectForm,
+    TransitionForm,
+    links_text,
+    show_project_error,
+    split_links,
+    split_words,
+    translate,
+)
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+PAGE_SIZE = 20
+FILTERS = ("q", "kind", "sector", "state", "country", "seeks_country", "seeks_kind")
+PARTNER_SUGGESTIONS = 5
+BRIDGE = ("FR", "CN")
+CALL_STATES = ("draft", "open")  # the states whose call for partners the owner may set
+
+KIND_LABELS = {
+    "technology_offer": _l("Technology offer"),
+    "technology_request": _l("Technology request"),
+    "business_offer": _l("Business offer"),
+    "business_request": _l("Business request"),
+    "rd_partnership": _l("R&D partnership"),
+}
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "open": _l("Open for partners"),
+    "active": _l("Active"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+TRANSITION_LABELS = {
+    "open": _l("Publish and open the call for partners"),
+    "active": _l("Start the project"),
+    "completed": _l("Mark as completed"),
+    "cancelled": _l("Cancel the project"),
+}
+STATUS_LABELS = {
+    "pending": _l("Pending"),
+    "accepted": _l("Accepted"),
+    "rejected": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
+}
+ROLE_LABELS = {"lead": _l("Lead partner"), "partner": _l("Partner")}
+VISIBILITY_LABELS = {
+    "public": _l("Everyone, even without an account"),
+    "members": _l("Members of verified organisations only"),
+}
+DISCRETION = {
+    "shown": _l("Show our name"),
+    "discreet": _l("Keep our name discreet until we accept a partner"),
+}
+
+
+# Reading helpers, for these templates and any that reuse their macros.
+
+
+def _language() -> str:
+    return str(get_locale())
+
+
+def _zone() -> ZoneInfo:
+    person = current_person() or {}
+    try:
+        return ZoneInfo(person.get("timezone") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _parse_moment(value) -> dt.datetime | None:
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def when(value) -> str:
+    """A moment in the reader's own time zone, named, in their language."""
+    moment = _parse_moment(value)
+    if moment is None:
+        return ""
+    zone, language = _zone(), _language()
+    date = format_date(moment.astimezone(zone), "medium", locale=language)
+    time = format_time(moment, "short", tzinfo=zone, locale=language)
+    shown = get_datetime_format("medium", locale=language).replace("{1}", date)
+    return f"{shown.replace('{0}', time)} ({zone.key})"
+
+
+def day(value) -> str:
+    if not value:
+        return ""
+    return format_date(dt.date.fromisoformat(str(value)[:10]), "medium", locale=_language())
+
+
+def _nested_headings(html: str | None) -> str | None:
+    """The description's headings two levels down, so they sit under the page's own h1 and h2.
+
+    Safe on the API's sanitised HTML: any `<` of the author's text arrives escaped as `&lt;`.
+    """
+    if not html:
+        return html
+    return re.sub(
+        r"<(/?)h([1-6])([\s>])",
+        lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}{m.group(3)}",
+        html,
+    )
+
+
+def budget(value: dict | None) -> str:
+    """`{min, max, currency}` as words: a range, a floor or a ceiling."""
+    if not value:
+        return ""
+    language = _language()
+    low, high = value.get("min"), value.get("max")
+    currency = value.get("currency") or ""
+    low_text = format_decimal(low, locale=language) if low is not None else None
+    high_text = format_decimal(high, locale=language) if high is not None else None
+    if low_text and high_text and low != high:
+        return f"{low_text} \u2013 {high_text} {currency}"
+    if low_text and high is not None:
+        return f"{low_text} {currency}"
+    if low_text:
+        return _("from %(amount)s", amount=f"{low_text} {currency}")
+    return _("up to %(amount)s", amount=f"{high_text} {currency}")
+
+
+def deadline_ahead(call: dict | None) -> bool:
+    """The call is open and its deadline not passed (the beat closes it a little later)."""
+    if not call or not call.get("open"):
+        return False
+    deadline = _parse_moment(call.get("deadline"))
+    return deadline is None or deadline > dt.datetime.now(dt.UTC)
+
+
+@bp.app_context_processor
+def _helpers():
+    """For the project templates and those reusing their macros (the dashboard's cards)."""
+    return {
+        "project_kind_label": lambda code: KIND_LABELS.get(code, code),
+        "project_state_label": lambda code: STATE_LABELS.get(code, code),
+        "application_status_label": lambda code: STATUS_LABELS.get(code, code),
+        "partner_role_label": lambda code: ROLE_LABELS.get(code, code),
+        "project_visibility_label": lambda code: VISIBILITY_LABELS.get(code, code),
+        "project_transition_label": lambda code: TRANSITION_LABELS.get(code, code),
+        "local_moment": when,
+        "local_day": day,
+        "project_budget": budget,
+        "call_is_open": deadline_ahead,
+    }
+
+
+# API reads.
+
+
+def _organisation_id() -> str | None:
+    person = current_person() or {}
+    return str(person["organisation_id"]) if person.get("organisation_id") else None
+
+
+def _search(params: dict) -> dict:
+    try:
+        return api("GET", projects("/projects"), params=params).json()
+    except ApiError as error:
+        if error.status in (400, 422):
+            return {"items": [], "next": None, "invalid": True}
+        raise
+
+
+def _project(project_id) -> dict:
+    """The project as the reader may see it; the error pages answer 404 for unknown ids."""
+    return api("GET", projects(f"/projects/{project_id}")).json()
+
+
+def _organisations(ids) -> dict[str, dict]:
+    """Organisations' public profiles by id, fetched once a request; unknown ones left out."""
+    known = g.setdefault("project_organisations", {})
+    for org_id in {str(i) for i in ids if i} - set(known):
+        try:
+            known[org_id] = api("GET", members(f"/organisations/{org_id}")).json()
+        except ApiError:
+            known[org_id] = None
+    return {org_id: org for org_id, org in known.items() if org is not None}
+
+
+def _owned(organisation_id: str, cursor: str | None, limit: int) -> dict:
+    """The organisation's published projects, newest first, as a page `{items, next}`."""
+    params = {"organisation_id": organisation_id, "limit": limit, "cursor": cursor}
+    return _search({**params, "lang": _language()})
+
+
+def _drafts(organisation_id: str, cursor: str | None = None, limit: int = 100) -> dict:
+    """The organisation's drafts (only its own members and staff see any)."""
+    params = {"organisation_id": organisation_id, "state": "draft", "limit": limit}
+    return _search({**params, "cursor": cursor, "lang": _language()})
+
+
+def my_projects(limit: int = 5) -> list[dict]:
+    """The signed-in person's organisation's projects, newest first, drafts included.
+
+    Items are the projects API's list items (`id, kind, state, owner, title, summary, sectors,
+    visibility, call, created_at`, texts in the reader's language). Empty for a person without
+    an organisation. For the dashboard.
+    """
+    organisation_id = _organisation_id()
+    if organisation_id is None:
+        return []
+    items = _drafts(organisation_id, limit=limit)["items"]
+    items += _owned(organisation_id, None, limit)["items"]
+    items.sort(key=lambda p: p["created_at"], reverse=True)
+    return items[:limit]
+
+
+def recommended(limit: int = 5) -> list[dict]:
+    """Open calls that fit the signed-in person's organisation, best first (matchmaking).
+
+    Each item is the API's `{project, score, reasons}`: `project` a list item as in
+    `my_projects`, `reasons` sentences already in the reader's language. Empty for a person
+    without an organisation, or when the API refuses. For the dashboard.
+    """
+    organisation_id = _organisation_id()
+    if organisation_id is None:
+        return []
+    try:
+        return api(
+            "GET",
+            projects(f"/organisations/{organisation_id}/recommended-projects"),
+            params={"limit": max(1, min(limit, 50)), "lang": _language()},
+        ).json()
+    except ApiError:
+        return []
+
+
+# The reader's relation to a project.
+
+
+class Reader:
+    """What the signed-in person is to this project, to show only what the API would allow."""
+
+    def __init__(self, project: dict):
+        person = current_person() or {}
+        self.organisation_id = _organisation_id()
+        staff = bool(person.get("is_platform_admin"))
+        owner_id = project["owner"].get("id")
+        self.is_owner = staff or (
+            self.organisation_id is not None and str(owner_id) == self.organisation_id
+        )
+        self.is_owner_admin = staff or (self.is_owner and person.get("role") == "org_admin")
+        self.is_partner = any(
+            str(p["organisation_id"]) == self.organisation_id for p in project["partners"]
+        )
+        self.can_edit = self.is_owner and project["state"] not in ("completed", "cancelled")
+
+
+def _choices(form: ProjectForm, *, editing: bool, project: dict | None = None) -> None:
+    language = _language()
+    form.kind.choices = [("", "—"), *[(k, str(v)) for k, v in KIND_LABELS.items()]]
+    form.sectors.choices = i18n.choices("sector", language)
+    countries = i18n.country_choices(language)
+    # The platform's two countries first: most calls seek a partner in one of them.
+    form.seeks_countries.choices = [c for c in countries if c[0] in BRIDGE] + [
+        c for c in countries if c[0] not in BRIDGE
+    ]
+    form.seeks_kinds.choices = i18n.choices("kind", language)
+    form.budget_currency.choices = [("", "—"), *[(c, c) for c in CURRENCIES]]
+    form.visibility.choices = [(k, str(v)) for k, v in VISIBILITY_LABELS.items()]
+    discretion = [(k, str(v)) for k, v in DISCRETION.items()]
+    form.discretion.choices = discretion
+
+
+def _deadline_field(value) -> dt.datetime | None:
+    moment = _parse_moment(value)
+    return (
+        moment.astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0) if moment else None
+    )
+
+
+def _form_data(project: dict) -> dict:
+    texts = {}
+    for name in ("title", "summary", "description"):
+        for code in LANGUAGES:
+            texts[f"{name}_{code}"] = (project.get(name) or {}).get(code, "")
+    sought = project.get("partner_sought") or {}
+    money = project.get("budget") or {}
+    discretion = "discreet" if (project.get("owner") or {}).get("discreet") else "shown"
+    return {
+        **texts,
+        "kind": project["kind"],
+        "sectors": project.get("sectors") or [],
+        "keywords": ", ".join(project.get("keywords") or []),
+        "seeks_countries": sought.get("countries") or [],
+        "seeks_kinds": sought.get("kinds") or [],
+        "seeks_skills": ", ".join(sought.get("skills") or []),
+        "starts_on": dt.date.fromisoformat(project["starts_on"])
+        if project.get("starts_on")
+        else None,
+        "ends_on": dt.date.fromisoformat(project["ends_on"]) if project.get("ends_on") else None,
+        "budget_min": money.get("min"),
+        "budget_max": money.get("max"),
+        "budget_currency": money.get("currency") or "",
+        "funding_scheme": project.get("funding_scheme") or "",
+        "visibility": project.get("visibility") or "members",
+        "discretion": discretion,
+        "call_deadline": _deadline_field((project.get("call") or {}).get("deadline")),
+        "attachments": links_text(project.get("attachments")),
+    }
+
+
+def _payload(form: ProjectForm, project: dict | None = None) -> dict:
+    """The API body from the form; on an edit, the deadline only when it changed."""
+
+    def texts(name: str) -> dict:
+        return {code: (form[f"{name}_{code}"].data or "").strip() for code in LANGUAGES}
+
+    def optional_text(value: str | None) -> str | None:
+        return value.strip() if value and value.strip() else None
+
+    body = {
+        "kind": form.kind.data,
+        "title": texts("title"),
+        "summary": texts("summary"),
+        "description": texts("description"),
+        "sectors": form.sectors.data,
+        "keywords": split_words(form.keywords.data),
+        "seeks_countries": form.seeks_countries.data or [],
+        "seeks_kinds": form.seeks_kinds.data or [],
+        "seeks_skills": split_words(form.seeks_skills.data),
+        "starts_on": form.starts_on.data.isoformat() if form.starts_on.data else None,
+        "ends_on": form.ends_on.data.isoformat() if form.ends_on.data else None,
+        "budget_min": form.budget_min.data,
+        "budget_max": form.budget_max.data,
+        "budget_currency": form.budget_currency.data or None,
+        "funding_scheme": optional_text(form.funding_scheme.data),
+        "visibility": form.visibility.data,
+        "attachments": split_links(form.attachments.data),
+    }
+    if form.discretion.data:
+        body["anonymous"] = form.discretion.data == "discreet"
+    deadline = form.call_deadline.data
+    before = _deadline_field(((project or {}).get("call") or {}).get("deadline"))
+    if project is None or (project["state"] in CALL_STATES and deadline != before):
+        body["call_deadline"] = (
+            deadline.replace(tzinfo=_zone()).astimezone(dt.UTC).isoformat() if deadline else None
+        )
+    return body
+
+
+# Pages.
+
+
+@bp.get("")
+def index():
+    """Anyone finds published public projects; signed-in members find members-only ones too."""
+    language = _language()
+    filters = {name: request.args.get(name, "").strip()[:200] for name in FILTERS}
+    open_calls = request.args.get("open_calls") == "1"
+    params = {
+        **filters,
+        "open_calls": "true" if open_calls else None,
+        "lang": language,
+        "limit": PAGE_SIZE,
+        "cursor": request.args.get("cursor"),
+    }
+    page = _search(params)
+    shown = {k: v for k, v in filters.items() if v}
+    if open_calls:
+        shown["open_calls"] = "1"
+    return render_template(
+        "projects/index.html",
+        page=page,
+        filters=filters,
+        open_calls=open_calls,
+        shown_filters=shown,
+        kinds=[(k, str(v)) for k, v in KIND_LABELS.items()],
+        states=[(k, str(v)) for k, v in STATE_LABELS.items()],
+        sectors=i18n.choices("sector", language),
+        countries=i18n.country_choices(language),
+        organisation_kinds=i18n.choices("kind", language),
+        can_create=_organisation_id() is not None,
+    )
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    organisation_id = _organisation_id()
+    if organisation_id is None:
+        return render_template("projects/mine.html", organisation_id=None)
+    drafts = _drafts(organisation_id, cursor=request.args.get("drafts"))
+    published = _owned(organisation_id, request.args.get("cursor"), PAGE_SIZE)
+    return render_template(
+        "projects/mine.html",
+        organisation_id=organisation_id,
+        drafts=drafts,
+        published=published,
+    )
+
+
+@bp.get("/recommended")
+@login_required
+def recommendations():
+    return render_template(
+        "projects/recommended.html",
+        organisation_id=_organisation_id(),
+        items=recommended(20),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    organisation_id = _organisation_id()
+    if organisation_id is None:
+        abort(403)
+    if request.method == "GET":
+        organisation = _organisations([organisation_id]).get(organisation_id)
+        if organisation is None or organisation.get("status") != "verified":
+            return render_template("projects/unverified.html", organisation=organisation)
+    form = ProjectForm(
+        data={"visibility": "members", "discretion": "shown"} if request.method == "GET" else None
+    )
+    _choices(form, editing=False)
+    if form.validate_on_submit():
+        try:
+            created = api("POST", projects("/projects"), json=_payload(form)).json()
+        except ApiError as error:
+            if not show_project_error(form, error):
+                _refused(error)
+        else:
+            flash(
+                _(
+                    "The project is saved as a draft. Publish it when you are ready to open "
+                    "its call for partners."
+                ),
+                "success",
+            )
+            return redirect(url_for("projects.detail", project_id=created["id"]))
+    return render_template("projects/form.html", form=form, project=None)
+
+
+@bp.route("/<uuid:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: uuid.UUID):
+    project = _project(project_id)
+    reader = Reader(project)
+    if not reader.is_owner:
+        abort(403)
+    if not reader.can_edit:
+        flash(_("A completed or cancelled project is not edited any more."), "error")
+        return redirect(url_for("projects.detail", project_id=project_id))
+    form = ProjectForm(data=_form_data(project) if request.method == "GET" else None)
+    _choices(form, editing=True, project=project)
+    if form.validate_on_submit():
+        try:
+            api("PATCH", projects(f"/projects/{project_id}"), json=_payload(form, project))
+        except ApiError as error:
+            if error.status == 403:
+                abort(403)
+            if not show_project_error(form, error):
+                _refused(error)
+        else:
+            flash(_("The project is saved."), "success")
+            return redirect(url_for("projects.detail", project_id=project_id))
+    return render_template("projects/form.html", form=form, project=project)
+
+
+def _refused(error: ApiError) -> None:
+    """A refusal no field explains, at the top of the page."""
+    if error.detail:
+        flash(translate(error.detail), "error")
+    else:
+        flash(_("The request was refused."), "error")
+
+
+def _render_detail(project_id, **forms):
+    signed_in = current_person() is not None
+    try:
+        project = _project(project_id)
+    except ApiError as error:
+        if error.status == 404 and not signed_in:
+            # Members-only or unknown: signing in may show it (existence is not disclosed).
+            return redirect(url_for("account.sign_in", next=request.full_path.rstrip("?")))
+        raise
+    reader = Reader(project)
+    applications, history = [], []
+    if signed_in:
+        applications = api("GET", projects(f"/projects/{project_id}/applications")).json()
+        history = api("GET", projects(f"/projects/{project_id}/history")).json()
+    ours = [a for a in applications if str(a["organisation_id"]) == reader.organisation_id]
+    received = applications if reader.is_owner else []
+    owner_id = project["owner"].get("id")
+    organisations = _organisations(
+        [owner_id, *(p["organisation_id"] for p in project["partners"])]
+        + [a["organisation_id"] for a in received]
+    )
+    suggestions = []
+    if reader.is_owner and project["state"] in ("draft", "open"):
+        try:
+            suggestions = api(
+                "GET",
+                projects(f"/projects/{project_id}/recommended-partners"),
+                params={"limit": PARTNER_SUGGESTIONS, "lang": _language()},
+            ).json()
+        except ApiError:
+            suggestions = []
+    pending = any(a["status"] == "pending" for a in ours)
+    can_apply = (
+        reader.organisation_id is not None
+        and not reader.is_owner
+        and not reader.is_partner
+        and not pending
+        and project["state"] == "open"
+        and deadline_ahead(project.get("call"))
+    )
+    decision_forms = forms.pop("decision_forms", {})
+    if reader.is_owner_admin:
+        for application in received:
+            if application["status"] == "pending" and application["id"] not in decision_forms:
+                decision_forms[application["id"]] = DecisionForm(prefix=f"a{application['id']}")
+    progress_forms = {}
+    if reader.is_owner and project["state"] == "active":
+        for milestone in project["milestones"]:
+            progress_forms[milestone["id"]] = ProgressForm(
+                prefix=f"m{milestone['id']}", data={"progress": milestone["progress"]}
+            )
+    language = _language()
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        reader=reader,
+        title=pick(project["title"], language) or "",
+        summary=pick(project["summary"], language) or "",
+        description_html=_nested_headings(pick(project.get("description_html"), language)),
+        organisations=organisations,
+        ours=ours,
+        received=received,
+        history=history,
+        suggestions=suggestions,
+        can_apply=can_apply,
+        signed_in=signed_in,
+        apply_form=forms.get("apply_form") or ApplicationForm(),
+        decision_forms=decision_forms,
+        transition_form=TransitionForm(),
+        milestone_form=forms.get("milestone_form") or MilestoneForm(),
+        progress_forms=progress_forms,
+    )
+
+
+@bp.get("/<uuid:project_id>")
+def detail(project_id: uuid.UUID):
+    """Published public projects for anyone; the rest as the API lets the signed-in reader see."""
+    return _render_detail(project_id)
+
+
+@bp.post("/<uuid:project_id>/state")
+@login_required
+def change_state(project_id: uuid.UUID):
+    form = TransitionForm()
+    to_state = request.form.get("to_state", "")
+    if to_state not in TRANSITION_LABELS or not form.validate_on_submit():
+        flash(_("The request was refused."), "error")
+        return redirect(url_for("projects.detail", project_id=project_id))
+    body = {"to_state": to_state, "note": (form.note.data or "").strip() or None}
+    try:
+        api("POST", projects(f"/projects/{project_id}/transitions"), json=body)
+    except ApiError as error:
+        if error.status == 404:
+            abort(404)
+        messages = [translate(m) for ms in error.field_errors().values() for m in ms]
+        flash(" ".join(messages) if messages else translate(error.detail or ""), "error")
+    else:
+        flash(
+            _("The project is now: %(state)s.", state=STATE_LABELS[to_state]),
+            "success",
+        )
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.post("/<uuid:project_id>/applications")
+@login_required
+def apply(project_id: uuid.UUID):
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        body = {"message": form.message.data.strip()}
+        try:
+            api("POST", projects(f"/projects/{project_id}/applications"), json=body)
+        except ApiError as error:
+            if error.status == 404:
+                abort(404)
+            if not show_project_error(form, error):
+                _refused(error)
+                return redirect(url_for("projects.detail", project_id=project_id))
+        else:
+            flash(_("Your application is sent. The project's owner will decide on it."), "success")
+            return redirect(url_for("projects.detail", project_id=project_id))
+    return _render_detail(project_id, apply_form=form)
+
+
+@bp.post("/<uuid:project_id>/applications/<uuid:application_id>/decision")
+@login_required
+def decide(project_id: uuid.UUID, application_id: uuid.UUID):
+    form = DecisionForm(prefix=f"a{application_id}")
+    if form.validate_on_submit():
+        body = {
+            "decision": form.decision.data,
+            "role": form.role.data or "partner",
+            "reason": (form.reason.data or "").strip() or None,
+        }
+        try:
+            api("POST", projects(f"/applications/{application_id}/decision"), json=body)
+        except ApiError as error:
+            if error.status == 404:
+                abort(404)
+            if not show_project_error(form, error):
+                _refused(error)
+                return redirect(url_for("projects.detail", project_id=project_id))
+        else:
+            if form.decision.data == "accepted":
+                flash(
+                    _("The application is accepted: the organisation is now a partner."), "success"
+                )
+            else:
+                flash(_("The application is declined."), "success")
+            return redirect(url_for("projects.detail", project_id=project_id))
+    return _render_detail(project_id, decision_forms={str(application_id): form})
+
+
+@bp.post("/<uuid:project_id>/applications/<uuid:application_id>/withdrawal")
+@login_required
+def withdraw(project_id: uuid.UUID, application_id: uuid.UUID):
+    if EmptyForm().validate_on_submit():
+        try:
+            api("POST", projects(f"/applications/{application_id}/withdrawal"))
+        except ApiError as error:
+            if error.status == 404:
+                abort(404)
+            _refused(error)
+        else:
+            flash(_("Your application is withdrawn."), "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.post("/<uuid:project_id>/milestones")
+@login_required
+def add_milestone(project_id: uuid.UUID):
+    form = MilestoneForm()
+    if form.validate_on_submit():
+        body = {
+            "title": {code: (form[f"title_{code}"].data or "").strip() for code in LANGUAGES},
+            "starts_on": form.starts_on.data.isoformat() if form.starts_on.data else None,
+            "due_on": form.due_on.data.isoformat(),
+            "progress": form.progress.data or 0,
+        }
+        try:
+            api("POST", projects(f"/projects/{project_id}/milestones"), json=body)
+        except ApiError as error:
+            if error.status == 404:
+                abort(404)
+            if not show_project_error(form, error):
+                _refused(error)
+                return redirect(url_for("projects.detail", project_id=project_id))
+        else:
+            flash(_("The milestone is added."), "success")
+            return redirect(url_for("projects.detail", project_id=project_id))
+    return _render_detail(project_id, milestone_form=form)
+
+
+@bp.post("/<uuid:project_id>/milestones/<uuid:milestone_id>")
+@login_required
+def update_milestone(project_id: uuid.UUID, milestone_id: uuid.UUID):
+    form = ProgressForm(prefix=f"m{milestone_id}")
+    if form.validate_on_submit():
+        try:
+            api(
+                "PATCH",
+                projects(f"/projects/{project_id}/milestones/{milestone_id}"),
+                json={"progress": form.progress.data},
+            )
+        except ApiError as error:
+            if error.status == 404:
+                abort(404)
+            _refused(error)
+        else:
+            flash(_("The progress is saved."), "success")
+    else:
+        flash(_("Give a number from 0 to 100."), "error")
+    return redirect(url_for("projects.detail", project_id=project_id))

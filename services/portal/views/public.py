@@ -10,7 +10,8 @@ from flask_babel import get_locale
 from shared.i18n import LOCALES
 
 from .. import i18n
-from ..api_client import ApiError, members
+from ..api_client import ApiError, ApiUnavailable, members
+from ..api_client import projects as projects_api
 from ..auth import api, current_person, remember_person
 from ..forms import EmptyForm
 
@@ -27,11 +28,30 @@ def _directory(params: dict) -> dict:
         raise
 
 
+def _open_projects(limit: int) -> list[dict]:
+    """Projects whose call for partners is open, as the reader may see them; none while down."""
+    params = {"open_calls": "true", "limit": limit, "lang": str(get_locale())}
+    try:
+        return api("GET", projects_api("/projects"), params=params).json()["items"]
+    except ApiUnavailable:
+        return []
+
+
 @bp.get("/")
 def home():
+    """The parks, and what is new: news, events ahead, calls for partners, organisations."""
+    from . import announcements
+
     language = str(get_locale())
     latest = _directory({"limit": 6, "lang": language})
-    return render_template("home.html", organisations=latest["items"])
+    return render_template(
+        "home.html",
+        organisations=latest["items"],
+        news=announcements.latest_news(3),
+        events=announcements.upcoming_events(3),
+        calls=announcements.open_calls(3),
+        open_projects=_open_projects(3),
+    )
 
 
 @bp.get("/directory")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel import Locale
+
 from shared.i18n import DEFAULT_LOCALE, LOCALES
 from shared.vocabulary import KINDS, SECTORS
 
@@ -53,7 +55,10 @@ def sectors(codes: list[str], language: str | None) -> str:
 
 
 def country(code: str, language: str | None) -> str:
-    return _TEMPLATES["country"][_locale(language)].format(country=code)
+    """The country sought by its name in the reader's language (CLDR's, through Babel)."""
+    locale = _locale(language)
+    territories = Locale.parse("zh_Hans" if locale == "zh" else locale).territories
+    return _TEMPLATES["country"][locale].format(country=territories.get(code, code))
 
 
 def kind(code: str, language: str | None) -> str:

@@ -1,0 +1,358 @@
+"""Forms of the project pages, and the projects API's refusals in the reader's language.
+
+Texts are entered per language (en, fr, zh) because the projects API stores them so; at least one
+language is needed for a title and a summary. Lists the API takes as arrays (keywords, skills) are
+typed comma-separated; links one a line. The call's deadline is a wall time in the person's zone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from .api_client import ApiError
+from .api_messages import translate as translate_members
+from .forms import REQUIRED, CheckboxesField, show_api_error
+
+LANGUAGES = ("en", "fr", "zh")
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_WORDS = 20
+MAX_WORD = 60
+MAX_SECTORS = 8
+MAX_LINKS = 20
+MAX_BUDGET = 10**12
+CURRENCIES = ("EUR", "CNY", "USD")
+
+
+def split_words(text: str | None) -> list[str]:
+    """Comma-separated words (either comma, Latin or Chinese) trimmed, unique, in order."""
+    words: list[str] = []
+    for word in re.split(r"[,，、]", text or ""):  # noqa: RUF001 - Chinese commas too
+        word = word.strip()
+        if word and word not in words:
+            words.append(word)
+    return words
+
+
+def split_links(text: str | None) -> list[dict]:
+    """One link a line, its title then its address: `Brief https://example.org/brief.pdf`."""
+    links = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        title, _sep, url = line.rpartition(" ")
+        links.append({"title": title.strip() or url, "url": url})
+    return links
+
+
+def links_text(links: list[dict] | None) -> str:
+    return "\n".join(f"{link.get('title', '')} {link.get('url', '')}" for link in links or [])
+
+
+def _words(form, field) -> None:
+    words = split_words(field.data)
+    if len(words) > MAX_WORDS:
+        raise ValidationError(_("Give at most %(count)s words.", count=MAX_WORDS))
+    if any(len(word) > MAX_WORD for word in words):
+        raise ValidationError(_("Keep each word under %(count)s characters.", count=MAX_WORD))
+
+
+def _links(form, field) -> None:
+    links = split_links(field.data)
+    if len(links) > MAX_LINKS:
+        raise ValidationError(_("Give at most %(count)s links.", count=MAX_LINKS))
+    for link in links:
+        if not re.fullmatch(r"https?://\S+", link["url"]):
+            raise ValidationError(_("End each line with a web address starting with https://."))
+
+
+def _at_most(count: int):
+    def check(form, field) -> None:
+        if len(field.data or []) > count:
+            raise ValidationError(_("Choose at most %(count)s.", count=count))
+
+    return check
+
+
+def _text_in_a_language(name: str, message):
+    """At least one of `<name>_en`, `_fr`, `_zh` filled: the API needs one language."""
+
+    def check(form, field) -> None:
+        if not any((form[f"{name}_{code}"].data or "").strip() for code in LANGUAGES):
+            raise ValidationError(message)
+
+    return check
+
+
+class ProjectForm(FlaskForm):
+    """Everything the owner writes about a project; the API checks the rules across fields."""
+
+    kind = SelectField(_l("Kind of project"), validators=[DataRequired(message=REQUIRED)])
+    title_en = StringField(
+        _l("Title in English"),
+        validators=[
+            _text_in_a_language("title", _l("Give the title in at least one language.")),
+            Length(max=200),
+        ],
+    )
+    title_fr = StringField(_l("Title in French"), validators=[Length(max=200)])
+    title_zh = StringField(_l("Title in Chinese"), validators=[Length(max=200)])
+    summary_en = TextAreaField(
+        _l("Summary in English"),
+        validators=[
+            _text_in_a_language("summary", _l("Give the summary in at least one language.")),
+            Length(max=1000),
+        ],
+    )
+    summary_fr = TextAreaField(_l("Summary in French"), validators=[Length(max=1000)])
+    summary_zh = TextAreaField(_l("Summary in Chinese"), validators=[Length(max=1000)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Length(max=20_000)])
+    description_fr = TextAreaField(_l("Description in French"), validators=[Length(max=20_000)])
+    description_zh = TextAreaField(_l("Description in Chinese"), validators=[Length(max=20_000)])
+    sectors = CheckboxesField(
+        _l("Sectors"),
+        validators=[
+            DataRequired(message=_l("Choose at least one sector.")),
+            _at_most(MAX_SECTORS),
+        ],
+    )
+    keywords = StringField(_l("Keywords"), validators=[_words])
+    seeks_countries = SelectMultipleField(
+        _l("Countries of the partners sought"),
+        validators=[_at_most(MAX_WORDS)],
+        render_kw={"size": 8},
+    )
+    seeks_kinds = CheckboxesField(_l("Kinds of partner sought"))
+    seeks_skills = StringField(_l("Skills sought"), validators=[_words])
+    starts_on = DateField(_l("Start date"), validators=[Optional()])
+    ends_on = DateField(_l("End date"), validators=[Optional()])
+    budget_min = IntegerField(
+        _l("Budget from"),
+        validators=[
+            Optional(),
+            NumberRange(0, MAX_BUDGET, message=_l("Give a whole amount, 0 or more.")),
+        ],
+    )
+    budget_max = IntegerField(
+        _l("Budget up to"),
+        validators=[
+            Optional(),
+            NumberRange(0, MAX_BUDGET, message=_l("Give a whole amount, 0 or more.")),
+        ],
+    )
+    budget_currency = SelectField(_l("Currency"), validators=[Optional()])
+    funding_scheme = StringField(_l("Funding scheme"), validators=[Length(max=200)])
+    visibility = RadioField(_l("Who may read it"), validators=[DataRequired(message=REQUIRED)])
+    discretion = RadioField(_l("Name of our organisation"), validators=[Optional()])
+    call_deadline = DateTimeLocalField(
+        _l("Deadline of the call for partners"),
+        format=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+        render_kw={"step": 60},
+    )
+    attachments = TextAreaField(_l("Links to documents"), validators=[_links])
+
+    # The API's JSON pointers (first segment) and the fields they concern.
+    POINTERS = {
+        "title": "title_en",
+        "summary": "summary_en",
+        "description": "description_en",
+    }
+
+
+class ApplicationForm(FlaskForm):
+    message = TextAreaField(
+        _l("Your message to the project's owner"),
+        validators=[DataRequired(message=REQUIRED), Length(max=5000)],
+    )
+
+
+DECISIONS = (("accepted", _l("Accept")), ("rejected", _l("Decline")))
+ROLES = (("partner", _l("Partner")), ("lead", _l("Lead partner")))
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"), choices=DECISIONS, validators=[DataRequired(message=REQUIRED)]
+    )
+    role = SelectField(_l("Role in the project"), choices=ROLES, default="partner")
+    reason = TextAreaField(_l("Note to the applicant"), validators=[Length(max=2000)])
+
+
+class TransitionForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
+
+
+class MilestoneForm(FlaskForm):
+    title_en = StringField(
+        _l("Title in English"),
+        validators=[
+            _text_in_a_language("title", _l("Give the title in at least one language.")),
+            Length(max=200),
+        ],
+    )
+    title_fr = StringField(_l("Title in French"), validators=[Length(max=200)])
+    title_zh = StringField(_l("Title in Chinese"), validators=[Length(max=200)])
+    starts_on = DateField(_l("Start date"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[DataRequired(message=REQUIRED)])
+    progress = IntegerField(
+        _l("Progress (%)"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 100, message=_l("Give a number from 0 to 100."))],
+    )
+
+    POINTERS = {"title": "title_en"}
+
+
+class ProgressForm(FlaskForm):
+    progress = IntegerField(
+        _l("Progress (%)"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            NumberRange(0, 100, message=_l("Give a number from 0 to 100.")),
+        ],
+    )
+
+
+def show_project_error(form: FlaskForm, error: ApiError) -> bool:
+    """The API's field errors next to their fields: `attachments/0/url` concerns `attachments`."""
+    errors = []
+    for entry in error.errors:
+        pointer = (entry.get("pointer") or entry.get("parameter") or "").strip("/")
+        head = pointer.split("/", 1)[0]
+        detail = translate(str(entry.get("detail", "")))
+        errors.append({**entry, "pointer": "/" + form_field(form, head), "detail": detail})
+    return show_api_error(form, replace(error, errors=errors))
+
+
+def form_field(form: FlaskForm, pointer: str) -> str:
+    return getattr(form, "POINTERS", {}).get(pointer, pointer)
+
+
+def _exact() -> dict[str, str]:
+    return {
+        "Your organisation is not verified yet.": _(
+            "Your organisation is not verified yet: it publishes and applies once the "
+            "platform team has verified it."
+        ),
+        "Your organisation is suspended: it can neither publish nor apply.": _(
+            "Your organisation is suspended: it can neither publish nor apply."
+        ),
+        "Your organisation is not known to the projects service yet.": _(
+            "Your organisation is still being set up. Try again in a minute."
+        ),
+        "Act for an organisation: your token names none.": _(
+            "Only members of an organisation may do this."
+        ),
+        "Only the owner organisation's members edit this project.": _(
+            "Only the members of the organisation that owns this project may edit it."
+        ),
+        "Only the owner organisation's admins may do this.": _(
+            "Only the administrators of the organisation that owns this project may do this."
+        ),
+        "Only the owner organisation's admins decide applications.": _(
+            "Only the administrators of the organisation that owns this project may decide."
+        ),
+        "The programme ends before it starts.": _("The project ends before it starts."),
+        "The budget's maximum is below its minimum.": _(
+            "The budget's maximum is below its minimum."
+        ),
+        "Say in which currency the budget is.": _("Say in which currency the budget is."),
+        "The call's deadline must be in the future.": _(
+            "The call's deadline must be in the future."
+        ),
+        "Set the call for partners' deadline before opening it.": _(
+            "Set the deadline of the call for partners before publishing the project."
+        ),
+        "An open call keeps a deadline.": _("An open call keeps a deadline."),
+        "Only a draft or open project carries a call for partners.": _(
+            "Only a draft or open project has a call for partners."
+        ),
+        "A project that accepted a partner has shown its owner for good.": _(
+            "A project that accepted a partner shows its owner for good."
+        ),
+        "An organisation does not apply to its own project.": _(
+            "An organisation does not apply to its own project."
+        ),
+        "This project's call for partners is not open.": _(
+            "This project's call for partners is not open."
+        ),
+        "This call's deadline has passed.": _("This call's deadline has passed."),
+        "Your organisation is already a partner of this project.": _(
+            "Your organisation is already a partner of this project."
+        ),
+        "Your organisation already has a pending application to this project.": _(
+            "Your organisation already has a pending application to this project."
+        ),
+        "Only the applicant withdraws its application.": _(
+            "Only the applicant may withdraw its application."
+        ),
+        "Milestones belong to active projects.": _("Milestones belong to active projects."),
+        "Milestones of a project that is not active are frozen.": _(
+            "The milestones of a project that is not active cannot change."
+        ),
+        "The milestone is due before it starts.": _("The milestone is due before it starts."),
+        "Give the text in at least one of en, fr, zh.": _(
+            "Give the text in at least one language."
+        ),
+        "Use the country's ISO 3166-1 alpha-2 code, such as FR or CN.": _(
+            "Choose countries from the list."
+        ),
+        "Not a valid URL.": _("Give a web address starting with https://."),
+        "Not a valid integer.": _("Give a whole amount, 0 or more."),
+        "Not a valid date.": _("Give a valid date."),
+        "Not a valid datetime.": _("Give a valid date and time."),
+    }
+
+
+def _patterns():
+    return [
+        (
+            re.compile(r"A (\w+) project is not edited any more\."),
+            lambda m: _("A completed or cancelled project is not edited any more."),
+        ),
+        (
+            re.compile(r"A (\w+) project cannot become (\w+) \(allowed: .*\)\."),
+            lambda m: _("The project cannot move to this state from its present one."),
+        ),
+        (
+            re.compile(r"This application is already (\w+)\."),
+            lambda m: _("This application is already decided or withdrawn."),
+        ),
+        (
+            re.compile(r"A (\w+) project takes no new partners\."),
+            lambda m: _("A project that is neither open nor active takes no new partners."),
+        ),
+        (
+            re.compile(r"Longer than (\d+) characters: .*\."),
+            lambda m: _("Use at most %(count)s characters.", count=m.group(1)),
+        ),
+    ]
+
+
+def translate(detail: str) -> str:
+    """A projects API detail in the reader's language when known, else members' or as written."""
+    known = _exact().get(detail)
+    if known is not None:
+        return known
+    for pattern, message in _patterns():
+        found = pattern.fullmatch(detail)
+        if found:
+            return message(found)
+    return translate_members(detail)

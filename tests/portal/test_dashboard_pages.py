@@ -1,0 +1,86 @@
+"""The dashboard and the home page against the real platform: what events and matchmaking give."""
+
+from __future__ import annotations
+
+from tests.portal.conftest import Browser
+from tests.projects.factories import project_body
+
+API = "/api/projects/v1"
+
+
+def _open_project(platform, make, owner, **overrides) -> dict:
+    """A project created and opened through the projects API by `owner`."""
+    client = platform.apps["projects"].test_client()
+    headers = make.headers(owner)
+    created = client.post(f"{API}/projects", json=project_body(**overrides), headers=headers)
+    assert created.status_code == 201, created.get_json()
+    project = created.get_json()
+    opened = client.post(
+        f"{API}/projects/{project['id']}/transitions", json={"to_state": "open"}, headers=headers
+    )
+    assert opened.status_code == 200, opened.get_json()
+    return project
+
+
+def test_the_dashboard_is_for_signed_in_people(browser):
+    response = browser.get("/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=/dashboard")
+
+
+def test_signing_in_leads_to_the_dashboard(browser, make, platform):
+    _org, admin = make.registered(admin={"language": "en"})
+    platform.settle()
+    response = browser.sign_in(admin.email)
+    assert response.headers["Location"] == "/dashboard"
+    page = browser.get("/dashboard").get_data(as_text=True)
+    assert "Welcome, " + admin.full_name in page
+    assert "Your organisation has no project yet." in page
+
+
+def test_the_dashboard_shows_notifications_projects_and_matches_both_ways(browser, make, platform):
+    owner_org, owner = make.registered(
+        name="Valbonne Sensing", admin={"language": "en"}, sectors=["iot", "ai_data"]
+    )
+    partner_org, partner = make.registered(
+        name="Nanjing Lidar Lab",
+        country="CN",
+        park="jiangning",
+        city="Nanjing",
+        kind="research_lab",
+        registration_number=make.uscc(),
+        sectors=["iot"],
+        admin={"language": "en"},
+    )
+    platform.settle()
+    project = _open_project(platform, make, owner, title={"en": "Lidar for smart buildings"})
+    platform.settle()
+
+    browser.sign_in(owner.email)
+    mine = browser.get("/dashboard").get_data(as_text=True)
+    assert "Lidar for smart buildings" in mine  # my organisation's projects
+    assert f"/projects/{project['id']}" in mine
+    assert "Partners for “Lidar for smart buildings”" in mine
+    assert "Nanjing Lidar Lab" in mine and f"/organisations/{partner_org.id}" in mine
+    # The verification of the organisation reached its admin's inbox, and the badge counts it.
+    assert "Unread" in mine and 'class="badge badge--count" data-unread="' in mine
+
+    applicant = Browser(browser.client.application.test_client())
+    applicant.sign_in(partner.email)
+    theirs = applicant.get("/dashboard").get_data(as_text=True)
+    assert "Projects that fit my organisation" in theirs
+    assert "Lidar for smart buildings" in theirs  # recommended, with its reasons
+    assert "Why it fits:" in theirs
+    assert "Valbonne Sensing" in theirs and str(owner_org.id) in theirs
+
+
+def test_the_home_page_shows_open_calls_to_anonymous_visitors(browser, make, platform):
+    _org, owner = make.registered(name="Biot Biologics", admin={"language": "en"})
+    platform.settle()
+    _open_project(platform, make, owner, title={"en": "Organoids for drug screening"})
+    _open_project(platform, make, owner, title={"en": "Members-only assay"}, visibility="members")
+    page = browser.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Open calls for partners" in page
+    assert "Organoids for drug screening" in page
+    assert "Members-only assay" not in page
+    assert "Latest news" in page and "Upcoming events" in page

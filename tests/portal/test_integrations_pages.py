@@ -1,0 +1,188 @@
+"""Webhook endpoints for an organisation's admins: real sink, real webhooks worker, real API."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.notifications.support import Sink
+from tests.portal.test_account_pages import _error_of
+from tests.support.waiting import wait_until
+
+PAGE = "/my-organisation/integrations"
+
+
+def _endpoint_form(**overrides) -> dict:
+    data = {
+        "url": "https://hooks.example.org/platform",
+        "description": "Our CRM",
+        "flavour": "standard",
+        "flavour_secret": "",
+        "language": "en",
+        "scope": "all",
+        "rate_limit": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _webhooks_api(platform, make, user, method, path, **kwargs):
+    client = platform.apps["notifications"].test_client()
+    url = f"/api/notifications/v1/organisations/{path}"
+    return client.open(url, method=method, headers=make.headers(user), **kwargs)
+
+
+def _signed_by(secret: str, request: dict) -> bool:
+    from services.notifications.domain import signing
+
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    expected = signing.sign(
+        secret, headers["webhook-id"], int(headers["webhook-timestamp"]), request["body"]
+    )
+    return expected in headers["webhook-signature"].split()
+
+
+@pytest.fixture
+def sink():
+    running = Sink()
+    yield running
+    running.stop()
+
+
+def test_anonymous_visitors_and_plain_members_are_kept_out(browser, make):
+    org = make.organisation()
+    assert browser.get(PAGE).status_code == 302
+    browser.sign_in(make.user(org).email)
+    assert browser.get(PAGE).status_code == 403
+    assert browser.get(f"{PAGE}/00000000-0000-0000-0000-000000000000").status_code == 403
+    refused = browser.submit(PAGE, _endpoint_form(), page="/my-organisation")
+    assert refused.status_code == 403
+
+
+def test_the_page_offers_the_catalogue_chat_formats_and_links_the_api_clients(browser, make):
+    browser.sign_in(make.admin(make.organisation()).email)
+    page = browser.get(PAGE).get_data(as_text=True)
+    assert "No webhook endpoint yet." in page
+    assert 'href="/my-organisation/clients"' in page
+    for flavour in ("standard", "slack", "teams", "wecom", "dingtalk", "feishu"):
+        assert f'value="{flavour}"' in page
+    assert 'value="organisation.verified"' in page
+    assert "event-types__description" in page
+
+
+def test_endpoint_form_errors_are_shown_next_to_their_fields(browser, make, platform):
+    org = make.organisation()
+    admin = make.admin(org)
+    browser.sign_in(admin.email)
+    empty = browser.submit(PAGE, _endpoint_form(url="")).get_data(as_text=True)
+    assert "This field is required." in _error_of(empty, "url")
+    refused = browser.submit(PAGE, _endpoint_form(url="ftp://files.example.org/in")).get_data(
+        as_text=True
+    )
+    assert "https://" in _error_of(refused, "url")
+    with_password = browser.submit(
+        PAGE, _endpoint_form(url="https://user:pw@hooks.example.org/in")
+    ).get_data(as_text=True)
+    assert "password out of the address" in _error_of(with_password, "url")
+    no_types = browser.submit(PAGE, _endpoint_form(scope="selected")).get_data(as_text=True)
+    assert "Choose at least one event type." in _error_of(no_types, "event_types")
+    robot = browser.submit(
+        PAGE, _endpoint_form(flavour="dingtalk", url="https://oapi.dingtalk.com/robot/send")
+    ).get_data(as_text=True)
+    assert "signing secret" in _error_of(robot, "flavour_secret")
+    bad_limit = browser.submit(PAGE, _endpoint_form(rate_limit="0")).get_data(as_text=True)
+    assert _error_of(bad_limit, "rate_limit")
+    listing = _webhooks_api(platform, make, admin, "GET", f"{org.id}/webhooks").json
+    assert listing["items"] == []
+
+
+def test_an_endpoint_is_created_tested_replayed_rotated_disabled_and_deleted(
+    browser, make, platform, sink
+):
+    org = make.organisation()
+    admin = make.admin(org)
+    org_id = org.id
+    browser.sign_in(admin.email)
+    created = browser.submit(
+        PAGE,
+        _endpoint_form(url=sink.url, scope="selected", event_types=["organisation.verified"]),
+    )
+    page = created.get_data(as_text=True)
+    assert created.status_code == 200 and "shown only once" in page
+    assert created.headers["Cache-Control"] == "no-store"
+    secret = re.search(r"<code>(whsec_[^<]+)</code>", page).group(1)
+    endpoint_id = re.search(rf'href="{PAGE}/([0-9a-f-]+)"', page).group(1)
+    listing = browser.get(PAGE).get_data(as_text=True)
+    assert sink.url in listing and secret not in listing and "organisation.verified" in listing
+    endpoint_page = f"{PAGE}/{endpoint_id}"
+    assert "Nothing sent yet." in browser.get(endpoint_page).get_data(as_text=True)
+
+    sent = browser.submit(f"{endpoint_page}/test", {}, page=endpoint_page)
+    assert sent.status_code == 302
+    wait_until(lambda: len(sink.requests) == 1, timeout=20)
+    first = sink.requests[0]
+    assert json.loads(first["body"])["type"] == "webhook.test" and _signed_by(secret, first)
+    log = wait_until(
+        lambda: (p := browser.get(endpoint_page).get_data(as_text=True)) and "HTTP 200" in p and p
+    )
+    assert "webhook.test" in log and "Delivered" in log
+
+    message_id = {k.lower(): v for k, v in first["headers"].items()}["webhook-id"]
+    replayed = browser.submit(
+        f"{endpoint_page}/messages/{message_id}/replay", {}, page=endpoint_page
+    )
+    assert replayed.status_code == 302
+    wait_until(lambda: len(sink.requests) == 2, timeout=20)
+    again = {k.lower(): v for k, v in sink.requests[1]["headers"].items()}
+    assert again["webhook-id"] == message_id
+
+    rotated = browser.submit(f"{endpoint_page}/rotate", {}, page=endpoint_page)
+    rotated_page = rotated.get_data(as_text=True)
+    new_secret = re.search(r"<code>(whsec_[^<]+)</code>", rotated_page).group(1)
+    assert new_secret != secret and "24 hours" in rotated_page
+    assert rotated.headers["Cache-Control"] == "no-store"
+    browser.submit(f"{endpoint_page}/test", {}, page=endpoint_page)
+    wait_until(lambda: len(sink.requests) == 3, timeout=20)
+    assert _signed_by(new_secret, sink.requests[2]) and _signed_by(secret, sink.requests[2])
+
+    browser.submit(f"{endpoint_page}/disable", {}, page=endpoint_page)
+    path = f"{org_id}/webhooks/{endpoint_id}"
+    assert _webhooks_api(platform, make, admin, "GET", path).json["enabled"] is False
+    disabled = browser.get(endpoint_page).get_data(as_text=True)
+    assert "messages are held" in disabled and "Send a test event" not in disabled
+    browser.submit(f"{endpoint_page}/enable", {}, page=endpoint_page)
+    assert _webhooks_api(platform, make, admin, "GET", path).json["enabled"] is True
+
+    deleted = browser.submit(f"{endpoint_page}/delete", {}, page=endpoint_page)
+    assert deleted.status_code == 302 and deleted.headers["Location"] == PAGE
+    assert _webhooks_api(platform, make, admin, "GET", path).status_code == 404
+    assert browser.get(endpoint_page).status_code == 404
+
+
+def test_an_admin_cannot_see_or_change_another_organisations_endpoint(browser, make, platform):
+    mine, theirs = make.organisation(), make.organisation()
+    their_admin = make.admin(theirs)
+    body = {"url": "https://hooks.example.org/theirs", "description": "Theirs"}
+    endpoint = _webhooks_api(
+        platform, make, their_admin, "POST", f"{theirs.id}/webhooks", json=body
+    ).json
+    browser.sign_in(make.admin(mine).email)
+    assert "hooks.example.org/theirs" not in browser.get(PAGE).get_data(as_text=True)
+    target = f"{PAGE}/{endpoint['id']}"
+    assert browser.get(target).status_code == 404
+    for action in ("test", "disable", "rotate", "delete"):
+        response = browser.submit(f"{target}/{action}", {}, page=PAGE)
+        assert response.status_code == 404, action
+    path = f"{theirs.id}/webhooks/{endpoint['id']}"
+    after = _webhooks_api(platform, make, their_admin, "GET", path).json
+    assert after["enabled"] is True and after["url"] == "https://hooks.example.org/theirs"
+    messages = _webhooks_api(platform, make, their_admin, "GET", f"{path}/messages").json
+    assert messages["items"] == []
+
+
+def test_a_garbled_cursor_starts_the_list_again(browser, make):
+    browser.sign_in(make.admin(make.organisation()).email)
+    response = browser.get(f"{PAGE}?cursor=garbage")
+    assert response.status_code == 302 and response.headers["Location"] == PAGE
