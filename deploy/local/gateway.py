@@ -35,16 +35,37 @@ def _landing(request: Request) -> Response:
     return Response(body, status=200 if request.path == "/" else 404, mimetype="text/html")
 
 
+class _Gateway(ProxyMiddleware):
+    """ProxyMiddleware with a catch-all upstream: its own `targets` cannot hold `/` (it would
+    become `//` and match nothing), so what no `/api/<name>/` prefix takes goes to `fallback`."""
+
+    def __init__(self, targets: dict, fallback: str | None):
+        super().__init__(_landing, targets)
+        self.fallback = {
+            "target": fallback,
+            "host": None,
+            "remove_prefix": False,
+            "headers": {},
+            "ssl_context": None,
+        }
+        if fallback is None:
+            self.fallback = None
+
+    def __call__(self, environ, start_response):
+        path = environ["PATH_INFO"]
+        if self.fallback is None or any(path.startswith(prefix) for prefix in self.targets):
+            return super().__call__(environ, start_response)
+        return self.proxy_to(self.fallback, path, "/")(environ, start_response)
+
+
 def build(routes: dict[str, str]):
-    """A WSGI app proxying `/api/<name>/` to each upstream, and `/` to the portal if any."""
+    """A WSGI app proxying `/api/<name>/` to each upstream, and the rest to the portal if any."""
     targets = {
         f"/api/{name}/": {"target": upstream, "host": None}
         for name, upstream in routes.items()
         if name != "portal"
     }
-    if "portal" in routes:
-        targets["/"] = {"target": routes["portal"], "host": None}
-    return ProxyMiddleware(_landing, targets)
+    return _Gateway(targets, routes.get("portal"))
 
 
 app = build(ROUTES)

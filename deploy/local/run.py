@@ -141,14 +141,58 @@ def check_ports(services: list[str]) -> None:
         sys.exit(f"Ports already in use: {', '.join(busy)}. Is the platform already running?")
 
 
-def announce_when_ready(url: str) -> None:
-    deadline = time.monotonic() + 120
+# Seconds each service's demo seeding waits for members' organisations to reach it.
+DEMO_SEED_TIMEOUT = 180
+
+
+def wait_for_gateway(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             requests.get(url + "/api/members/v1/.well-known/jwks.json", timeout=2)
-            break
+            return
         except requests.RequestException:
             time.sleep(0.5)
+
+
+def seed_after_start(env: dict) -> list[str]:
+    """projects' and announcements' demo data; the services whose seeding failed.
+
+    Their owners and authors are members' organisations, which reach each service's projection
+    as events carried by the workers: so this runs once the processes are up, and each command
+    waits (with a timeout) for the organisations to arrive.
+    """
+    failed = []
+    for service in ("projects", "announcements"):
+        if service not in service_names():
+            continue
+        say(f"Seeding {service}' demo data once members' organisations reach it")
+        command = ["--app", f"services.{service}", "seed-demo", "--timeout", str(DEMO_SEED_TIMEOUT)]
+        result = subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, check=False)
+        if result.returncode != 0:
+            failed.append(service)
+    return failed
+
+
+def announce_when_ready(env: dict) -> None:
+    """Seed what needs the running platform, then print where it is (seeded or not)."""
+    url = env["PUBLIC_BASE_URL"]
+    wait_for_gateway(url)
+    try:
+        failed = seed_after_start(env)
+    except Exception as exc:  # the platform runs on without the demo data
+        say(f"Seeding the demo data failed: {exc!r}")
+        failed = ["projects", "announcements"]
+    if failed:
+        retry = "\n".join(f"    flask --app services.{name} seed-demo" for name in failed)
+        print(
+            "\n\033[1;33m"
+            f"  The demo data of {' and '.join(failed)} was not seeded (see above); the "
+            "platform runs without it. Once the workers run, seed it with:\n"
+            f"{retry}"
+            "\033[0m",
+            flush=True,
+        )
     print(
         "\n\033[1;32m"
         f"  The Sino-Sophipolitan Cooperation Platform is running at {url}\n"
@@ -177,7 +221,7 @@ def main() -> None:
     services = service_names()
     check_ports(services)
     ensure_redis(env)
-    say("Seeding the demo data (idempotent)")
+    say("Seeding members' demo data (idempotent; projects' and announcements' follow the start)")
     flask(env, "members", "seed-demo")
 
     routes = {name: f"http://127.0.0.1:{PORTS[name]}" for name in services}
@@ -201,9 +245,7 @@ def main() -> None:
             process_env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)
         expanded = string.Template(command).safe_substitute(process_env)
         manager.add_process(name, expanded, cwd=str(ROOT), env=process_env)
-    threading.Thread(
-        target=announce_when_ready, args=(env["PUBLIC_BASE_URL"],), daemon=True
-    ).start()
+    threading.Thread(target=announce_when_ready, args=(env,), daemon=True).start()
     manager.loop()
     sys.exit(manager.returncode)
 

@@ -7,10 +7,11 @@ def create_app(config: dict | None = None, key_source=None):
     """Build the announcements service app (tests pass their own token `key_source`)."""
     from shared.app import create_service_app
 
+    from . import demo
     from .api import blueprints
     from .models import db
 
-    return create_service_app(
+    app = create_service_app(
         "announcements",
         title="Announcements API",
         description=(
@@ -23,3 +24,5 @@ def create_app(config: dict | None = None, key_source=None):
         key_source=key_source,
         config=config,
     )
+    demo.register_cli(app)
+    return app

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.support.servers import free_port
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -25,10 +29,13 @@ API_SERVICES = [
 
 
 def _free_base(span: int = 6) -> int:
-    """A base port with `span` free ports after it."""
-    for _ in range(50):
-        base = free_port()
-        if base + span < 65000 and all(_is_free(base + i) for i in range(span)):
+    """A base port with `span` free ports after it, below the ephemeral ranges (Linux from
+    32768, macOS from 49152): the outgoing connections of busy neighbours cannot take one of
+    them between this check and the bind."""
+    rng = random.Random()
+    for _ in range(200):
+        base = rng.randrange(20000, 32000 - span)
+        if all(_is_free(base + i) for i in range(span)):
             return base
     raise RuntimeError("no free port range")
 
@@ -66,7 +73,8 @@ def platform(tmp_path_factory, redis_server):
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{base}"
-    deadline = time.monotonic() + 180
+    # Migrations, every process, then projects' and announcements' demo data: the URL comes last.
+    deadline = time.monotonic() + 240
     ready = False
     while time.monotonic() < deadline and process.poll() is None:
         if b"is running at" in (var / "run.log").read_bytes():
@@ -113,6 +121,48 @@ def test_the_directory_lists_the_demo_organisations_of_both_parks(platform):
     assert response.status_code == 200
     parks = {item["park"] for item in response.json()["items"]}
     assert {"sophia_antipolis", "jiangning"} <= parks
+
+
+def test_once_seeded_the_home_page_shows_demo_news_and_the_api_lists_demo_projects(platform):
+    from services.announcements import demo as announcements_demo
+    from services.projects import demo as projects_demo
+
+    demo_news = [i for i in announcements_demo.items(date.today()) if i["kind"] == "news"]
+    log = (platform["var"] / "run.log").read_text()
+    assert "was not seeded" not in log, log[-4000:]
+    assert f"Demo data: {len(projects_demo.PROJECTS)} project(s) added" in log
+    assert f"Demo data: {len(announcements_demo.items(date.today()))} announcement(s)" in log
+    news = {item["title"]["en"] for item in demo_news}
+    public_projects = {
+        spec["body"]["title"]["en"]
+        for spec in projects_demo.PROJECTS
+        if spec["body"]["visibility"] == "public"
+    }
+
+    def home_shows_news():  # through the gateway: the one URL `make run` prints
+        home = requests.get(platform["url"] + "/", headers={"Accept-Language": "en"}, timeout=20)
+        return home.status_code == 200 and any(t in html.unescape(home.text) for t in news)
+
+    def api_lists_projects():
+        page = requests.get(
+            f"{platform['url']}/api/projects/v1/projects?lang=en&limit=50", timeout=20
+        )
+        return page.status_code == 200 and public_projects & {
+            i["title"] for i in page.json()["items"]
+        }
+
+    wait_until(home_shows_news, timeout=60, interval=1)
+    wait_until(api_lists_projects, timeout=60, interval=1)
+
+
+def test_the_gateway_sends_every_other_path_to_the_portal(platform):
+    for path in ("/", "/directory?q=nanjing", "/projects", "/sign-in"):
+        response = requests.get(platform["url"] + path, timeout=20)
+        assert response.status_code == 200, path
+        assert "Sino-Sophipolitan Cooperation Platform" in response.text, path
+        assert 'name="csrf_token"' in response.text or path != "/sign-in"
+    css = requests.get(platform["url"] + "/static/portal.css", timeout=20)
+    assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
 
 
 def test_every_service_is_ready_on_its_own_port(platform):
