@@ -11,7 +11,6 @@ announcement is known by its kind and English title.
 # ruff: noqa: RUF001 - Chinese text is punctuated with full-width commas.
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
+from shared import demo_data
 from shared.auth import PLATFORM_ADMIN, Caller
 
 from .domain import announcements
@@ -414,40 +414,9 @@ def items(today: date) -> list[dict]:
     ]
 
 
-class OrganisationsMissing(Exception):
-    """members' demo organisations have not reached announcements (or are not verified here)."""
-
-    def __init__(self, missing: list[str], timeout: float):
-        self.missing = missing
-        super().__init__(
-            f"After {timeout:g} s, announcements still does not know these demo organisations "
-            f"as verified: {', '.join(missing)}. They arrive as members' events through the "
-            "workers: run `flask --app services.members seed-demo`, make sure Redis and the "
-            "announcements worker are running, then run this command again."
-        )
-
-
-def wait_for_organisations(
-    names: list[str], timeout: float, poll: float = 0.5
-) -> dict[str, uuid.UUID]:
-    """The ids of the named organisations once all are verified in the projection."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with db.transaction() as session:
-            found = {
-                row.name: row.id
-                for row in session.execute(
-                    select(Organisation.name, Organisation.id).where(
-                        Organisation.name.in_(names), Organisation.status == "verified"
-                    )
-                )
-            }
-        missing = [name for name in names if name not in found]
-        if not missing:
-            return found
-        if time.monotonic() >= deadline:
-            raise OrganisationsMissing(missing, timeout)
-        time.sleep(poll)
+def wait_for_organisations(names: list[str], timeout: float) -> dict[str, uuid.UUID]:
+    """The ids of the named organisations once all are verified in announcements' projection."""
+    return demo_data.wait_for_organisations(db, Organisation, "announcements", names, timeout)
 
 
 # The seed acts as a client, not as an invented person: nothing names a user who did not act.
@@ -507,6 +476,6 @@ def register_cli(app) -> None:
         """Publish the demo announcements (adds nothing the second time)."""
         try:
             added = seed_demo(timeout)
-        except OrganisationsMissing as exc:
+        except demo_data.OrganisationsMissing as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Demo data: {added} announcement(s) published.")

@@ -10,13 +10,13 @@ than writing them itself. Running it again adds nothing: a project is known by o
 # ruff: noqa: RUF001 - Chinese text is punctuated with full-width commas.
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import click
 from sqlalchemy import select
 
+from shared import demo_data
 from shared.auth import Caller
 
 from .domain import applications, projects
@@ -463,40 +463,9 @@ NEEDED = sorted(
 )
 
 
-class OrganisationsMissing(Exception):
-    """members' demo organisations have not reached projects (or are not verified here)."""
-
-    def __init__(self, missing: list[str], timeout: float):
-        self.missing = missing
-        super().__init__(
-            f"After {timeout:g} s, projects still does not know these demo organisations as "
-            f"verified: {', '.join(missing)}. They arrive as members' events through the "
-            "workers: run `flask --app services.members seed-demo`, make sure Redis and the "
-            "projects worker are running, then run this command again."
-        )
-
-
-def wait_for_organisations(
-    names: list[str], timeout: float, poll: float = 0.5
-) -> dict[str, uuid.UUID]:
-    """The ids of the named organisations once all are verified in the projection."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with db.transaction() as session:
-            found = {
-                row.name: row.id
-                for row in session.execute(
-                    select(Organisation.name, Organisation.id).where(
-                        Organisation.name.in_(names), Organisation.status == "verified"
-                    )
-                )
-            }
-        missing = [name for name in names if name not in found]
-        if not missing:
-            return found
-        if time.monotonic() >= deadline:
-            raise OrganisationsMissing(missing, timeout)
-        time.sleep(poll)
+def wait_for_organisations(names: list[str], timeout: float) -> dict[str, uuid.UUID]:
+    """The ids of the named organisations once all are verified in projects' projection."""
+    return demo_data.wait_for_organisations(db, Organisation, "projects", names, timeout)
 
 
 def acting_for(organisation_id: uuid.UUID) -> Caller:
@@ -583,6 +552,6 @@ def register_cli(app) -> None:
         """Add the demo projects (adds nothing the second time)."""
         try:
             added = seed_demo(timeout)
-        except OrganisationsMissing as exc:
+        except demo_data.OrganisationsMissing as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Demo data: {added} project(s) added.")

@@ -1,0 +1,44 @@
+"""What the services' demo seeds share: waiting for members' demo organisations to arrive.
+
+A service's seed acts for organisations it only knows through members' events, which the
+workers carry; so it waits until its projection holds them, verified, or says what to do.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from sqlalchemy import select
+
+
+class OrganisationsMissing(Exception):
+    """members' demo organisations have not reached this service (or are not verified here)."""
+
+    def __init__(self, service: str, missing: list[str], timeout: float):
+        self.missing = missing
+        super().__init__(
+            f"After {timeout:g} s, {service} still does not know these demo organisations as "
+            f"verified: {', '.join(missing)}. They arrive as members' events through the "
+            "workers: run `flask --app services.members seed-demo`, make sure Redis and the "
+            f"{service} worker are running, then run this command again."
+        )
+
+
+def wait_for_organisations(
+    db, organisation_model, service: str, names: list[str], timeout: float, poll: float = 0.5
+) -> dict[str, uuid.UUID]:
+    """The ids of the named organisations once all are verified in the service's projection."""
+    deadline = time.monotonic() + timeout
+    query = select(organisation_model.name, organisation_model.id).where(
+        organisation_model.name.in_(names), organisation_model.status == "verified"
+    )
+    while True:
+        with db.transaction() as session:
+            found = {row.name: row.id for row in session.execute(query)}
+        missing = [name for name in names if name not in found]
+        if not missing:
+            return found
+        if time.monotonic() >= deadline:
+            raise OrganisationsMissing(service, missing, timeout)
+        time.sleep(poll)
