@@ -1,14 +1,22 @@
-"""members' English error details in the reader's language.
+"""The APIs' English error details in the reader's language.
 
-The APIs answer in English; the portal shows their field messages next to the fields, so it
-translates the ones it knows. A detail it does not know is shown as members wrote it.
+The APIs answer in English; the portal shows their messages next to the fields or above the
+form, so it translates the ones it knows. Each area keeps its API's table (exact details, and
+patterns for details that carry a value) and looks a detail up with `say()`, which falls back to
+members' messages here (the ones every form may meet), then to the detail as the API wrote it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 
 from flask_babel import gettext as _
+
+from .api_client import ApiError
+
+# A detail that carries a value (a count, a name): its regular expression, and how to say it.
+Pattern = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 _USCC = "Unified Social Credit Code"
 
@@ -54,7 +62,7 @@ def _exact() -> dict[str, str]:
     }
 
 
-def _patterns():
+def _patterns() -> list[Pattern]:
     return [
         (
             re.compile(
@@ -85,13 +93,37 @@ def _patterns():
     ]
 
 
+def _known(detail: str, exact: Mapping[str, str], patterns: Iterable[Pattern]) -> str | None:
+    found = exact.get(detail)
+    if found is not None:
+        return found
+    for pattern, message in patterns:
+        match = pattern.fullmatch(detail)
+        if match:
+            return message(match)
+    return None
+
+
 def translate(detail: str) -> str:
     """`detail` in the reader's language when the portal knows it, else as members wrote it."""
-    known = _exact().get(detail)
-    if known is not None:
-        return known
-    for pattern, message in _patterns():
-        found = pattern.fullmatch(detail)
-        if found:
-            return message(found)
-    return detail
+    found = _known(detail, _exact(), _patterns())
+    return detail if found is None else found
+
+
+def say(detail: str, exact: Mapping[str, str], patterns: Iterable[Pattern] = ()) -> str:
+    """An area's API detail in the reader's language: from its table, else as `translate`."""
+    found = _known(detail, exact, patterns)
+    return translate(detail) if found is None else found
+
+
+def translated(
+    error: ApiError, exact: Mapping[str, str], patterns: Iterable[Pattern] = ()
+) -> ApiError:
+    """`error` with its field details and its own detail said as `say` does (changed in place)."""
+    patterns = list(patterns)
+    error.errors = [
+        {**entry, "detail": say(str(entry.get("detail", "")), exact, patterns)}
+        for entry in error.errors
+    ]
+    error.detail = say(error.detail, exact, patterns) if error.detail else ""
+    return error

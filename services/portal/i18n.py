@@ -77,16 +77,16 @@ def choices(kind: str, language: str) -> list[tuple[str, str]]:
 def country_name(code: str | None, language: str) -> str:
     if not code:
         return ""
-    return Locale.parse(_babel_locale(language)).territories.get(code, code)
+    return Locale.parse(babel_locale(language)).territories.get(code, code)
 
 
 def country_choices(language: str) -> list[tuple[str, str]]:
-    names = Locale.parse(_babel_locale(language)).territories
+    names = Locale.parse(babel_locale(language)).territories
     pairs = [(code, names.get(code, code)) for code in vocabulary.COUNTRIES]
     return sorted(pairs, key=lambda pair: pair[1])
 
 
-def _babel_locale(language: str) -> str:
+def babel_locale(language: str) -> str:
     return "zh_Hans" if language == "zh" else language
 
 

@@ -2,7 +2,7 @@
 
 Texts are entered per language (en, fr, zh) because the projects API stores them so; at least one
 language is needed for a title and a summary. Lists the API takes as arrays (keywords, skills) are
-typed comma-separated; links one a line. The call's deadline is a wall time in the person's zone.
+typed comma-separated; links one a line. The call's deadline is a wall time in the reader's zone.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .api_client import ApiError
-from .api_messages import translate as translate_members
+from .api_messages import Pattern, say
 from .forms import REQUIRED, CheckboxesField, show_api_error
 
 LANGUAGES = ("en", "fr", "zh")
@@ -321,7 +321,7 @@ def _exact() -> dict[str, str]:
     }
 
 
-def _patterns():
+def _patterns() -> list[Pattern]:
     return [
         (
             re.compile(r"A (\w+) project is not edited any more\."),
@@ -348,11 +348,4 @@ def _patterns():
 
 def translate(detail: str) -> str:
     """A projects API detail in the reader's language when known, else members' or as written."""
-    known = _exact().get(detail)
-    if known is not None:
-        return known
-    for pattern, message in _patterns():
-        found = pattern.fullmatch(detail)
-        if found:
-            return message(found)
-    return translate_members(detail)
+    return say(detail, _exact(), _patterns())

@@ -132,6 +132,24 @@ def test_anonymous_visitors_read_public_projects_and_sign_in_for_the_rest(
     assert _api(platform, make, owner, "GET", f"/projects/{public}/applications").get_json() == []
 
 
+def test_a_visitor_reads_the_deadline_in_the_usual_zone_of_the_page_language(
+    browser, make, platform, app
+):
+    _org, owner = _organisation(make, platform, name="Zone Optics")
+    owner_browser = Browser(app.test_client())
+    owner_browser.sign_in(owner.email)
+    project_id = _opened(owner_browser, visibility="public")
+    deadline = _api(platform, make, owner, "GET", f"/projects/{project_id}").get_json()["call"][
+        "deadline"
+    ]
+    for language, zone in (("fr", "Europe/Paris"), ("zh-CN", "Asia/Shanghai")):
+        page = _text(browser.get(f"/projects/{project_id}", headers={"Accept-Language": language}))
+        local = datetime.fromisoformat(deadline).astimezone(ZoneInfo(zone))
+        assert f"{local:%H:%M} ({zone})" in page, language
+    english = _text(browser.get(f"/projects/{project_id}", headers={"Accept-Language": "en"}))
+    assert "(UTC)" in english and "(Europe/Paris)" not in english
+
+
 def test_create_shows_errors_next_to_fields_then_saves_a_draft(browser, make, platform):
     _org, admin = _organisation(make, platform, name="Valbonne Sensors")
     browser.sign_in(admin.email)

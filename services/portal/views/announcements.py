@@ -3,25 +3,18 @@
 Everything goes through the announcements API with the reader's own token (or none): the API
 decides who may read what, the portal only hides what a person could not do anyway.
 
-Event times are shown in the event's own zone and in the reader's: the zone of their profile
-when signed in, else the usual zone of the page's language (Europe/Paris for French,
-Asia/Shanghai for Chinese, UTC for English), since a server-rendered page cannot know the
-browser's zone.
+Event times are shown in the event's own zone and in the reader's (the rule of moments.py):
+the API gives both when asked with `tz`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 import uuid
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_time, get_datetime_format, get_timezone_location
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -35,7 +28,8 @@ from flask_babel import lazy_gettext as _l
 
 from shared.i18n import pick
 
-from .. import i18n
+from .. import i18n, moments
+from ..announcement_calendar import calendar_download, file_name, proxied
 from ..announcement_forms import (
     EventForm,
     NewsForm,
@@ -44,21 +38,20 @@ from ..announcement_forms import (
     StaffForm,
     WithdrawForm,
     split_tags,
+    translated,
 )
-from ..api_client import ApiError, ApiUnavailable, announcements, call, members
-from ..api_messages import translate
+from ..api_client import ApiError, ApiUnavailable, announcements, members
 from ..auth import api, current_person, login_required, platform_admin_required
 from ..forms import EmptyForm, show_api_error
 from .account import _unexplained
 
 log = logging.getLogger(__name__)
 bp = Blueprint("announcements", __name__, url_prefix="/announcements")
+moments.install(bp)
 
 KINDS = ("news", "event", "call")
 FEED_LANGUAGES = ("en", "fr", "zh")
 PAGE_SIZE = 20
-# The zone a reader without a profile sees event times in, by the page's language.
-LANGUAGE_ZONES = {"fr": "Europe/Paris", "zh": "Asia/Shanghai", "en": "UTC"}
 EDITABLE_BY_ORGANISATIONS = ("draft", "rejected")
 WITHDRAWABLE = ("published", "scheduled", "pending")
 STATUS_LABELS = {
@@ -78,161 +71,22 @@ SCOPE_LABELS = {
 }
 
 
-def _api_messages() -> dict[str, str]:
-    """The announcements API's English details the pages show, in the reader's language."""
-    return {
-        "An event needs a start.": _("Give the date and time the event starts."),
-        "An event cannot end before it starts.": _("An event cannot end before it starts."),
-        "Give a place, an online link, or both.": _("Give a place, an online link, or both."),
-        "Give the event's IANA time zone.": _("Choose a time zone from the list."),
-        "Give the text in at least one of en, fr, zh.": _("Give a title in at least one language."),
-        "A selected audience needs organisations or at least one criterion.": _(
-            "Choose at least one country, park, sector or kind of organisation."
-        ),
-        "Not a valid URL.": _("Give a web address starting with https://."),
-        "This event has already started.": _("This event has already started."),
-        "You are already registered for this event.": _("You already have a place."),
-        "You are already waiting for this event.": _("You are already on the waiting list."),
-        "You are not registered for this event.": _("You are not registered for this event."),
-        "Once submitted, only platform staff may change it.": _(
-            "Once submitted, only the platform team may change it."
-        ),
-        "A withdrawn announcement cannot be edited.": _(
-            "A withdrawn announcement cannot be edited."
-        ),
-        "Only announcements awaiting moderation can be approved.": _(
-            "This announcement is no longer awaiting approval."
-        ),
-        "Only announcements awaiting moderation can be rejected.": _(
-            "This announcement is no longer awaiting approval."
-        ),
-        "Organisation admins write for their own organisation only.": _(
-            "You may write news for your own organisation only."
-        ),
-    }
-
-
-def _translated(error: ApiError) -> ApiError:
-    """The error with the details this area knows in the reader's language."""
-    known = _api_messages()
-    error.errors = [
-        {**e, "detail": known.get(str(e.get("detail", "")), e.get("detail", ""))}
-        for e in error.errors
-    ]
-    for entry in error.errors:
-        if str(entry.get("detail", "")).startswith("Unknown IANA time zone"):
-            entry["detail"] = _("Choose a time zone from the list.")
-    error.detail = known.get(error.detail, translate(error.detail) if error.detail else "")
-    return error
-
-
 def _refused(form, error: ApiError) -> None:
     """API field errors next to their fields; anything else as a message above the form."""
-    error = _translated(error)
+    error = translated(error)
     if not show_api_error(form, error):
         _unexplained(error)
-
-
-# --- Times in the event's zone and the reader's ---
 
 
 def _language() -> str:
     return str(get_locale())
 
 
-def _babel_locale(language: str) -> str:
-    return "zh_Hans" if language == "zh" else language
-
-
-def _usable_zone(name: str | None) -> bool:
-    """An IANA zone the API accepts (`Area/City` or UTC)."""
-    if not name or ("/" not in name and name != "UTC"):
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-def reader_zone() -> str:
-    """The profile's time zone when signed in, else the usual zone of the page's language."""
-    person = current_person() or {}
-    if _usable_zone(person.get("timezone")):
-        return person["timezone"]
-    return LANGUAGE_ZONES.get(_language(), "UTC")
-
-
-@bp.app_template_global("announcement_zone")
-def zone_label(zone: str | None) -> str:
-    """A zone as people say it, with its IANA name: "France Time (Europe/Paris)"."""
-    if not zone:
-        return ""
-    if zone == "UTC":
-        return "UTC"
-    where = get_timezone_location(ZoneInfo(zone), locale=_babel_locale(_language()))
-    return f"{where} ({zone})"
-
-
-@bp.app_template_global("announcement_moment")
-def moment(iso: str | None, zone: str | None = None) -> dict | None:
-    """An ISO time as the reader's language writes it, in `zone` (else in its own offset)."""
-    if not iso:
-        return None
-    value = datetime.fromisoformat(iso)
-    if zone:
-        value = value.astimezone(ZoneInfo(zone))
-    locale = _babel_locale(_language())
-    date = format_date(value, "full", locale=locale)
-    time = format_time(value, "short", tzinfo=value.tzinfo, locale=locale)
-    pattern = get_datetime_format("full", locale=locale).replace("'", "")
-    return {
-        "iso": value.isoformat(),
-        "date": date,
-        "time": time,
-        "text": pattern.format(time, date),  # "{1}, {0}" in English, "{1} {0}" in Chinese
-        "day": value.date(),
-    }
-
-
-def _span(start_iso: str | None, end_iso: str | None, zone: str | None) -> dict | None:
-    """Start and end in one zone; the end's date is left out when it is the same day."""
-    start = moment(start_iso, zone)
-    if start is None:
-        return None
-    end = moment(end_iso, zone)
-    return {
-        "zone": zone,
-        "label": zone_label(zone),
-        "start": start,
-        "end": end,
-        "same_day": bool(end and end["day"] == start["day"]),
-    }
-
-
-def _when(item: dict) -> dict | None:
-    """An event's times in its own zone, and in the reader's when that zone differs."""
-    if item.get("kind") != "event" or not item.get("starts_at"):
-        return None
-    own = _span(item.get("starts_at_local"), item.get("ends_at_local"), item.get("timezone"))
-    theirs = None
-    zone = item.get("reader_timezone")
-    if zone and zone != item.get("timezone"):
-        theirs = _span(item.get("starts_at_reader"), item.get("ends_at_reader"), zone)
-    return {"event": own, "reader": theirs}
-
-
-@bp.app_template_global("announcement_when")
-def when(item: dict) -> dict | None:
-    """Template access to an event's times (lists and cards on other pages too)."""
-    return _when(item)
-
-
 # --- Reading through the API ---
 
 
 def _listing(kind: str | None, limit: int, cursor: str | None = None) -> dict:
-    params = {"kind": kind, "limit": limit, "cursor": cursor, "tz": reader_zone()}
+    params = {"kind": kind, "limit": limit, "cursor": cursor, "tz": moments.reader_zone()}
     return api("GET", announcements("/announcements"), params=params).json()
 
 
@@ -296,7 +150,7 @@ def _fetch(announcement_id: uuid.UUID) -> dict:
         return api(
             "GET",
             announcements(f"/announcements/{announcement_id}"),
-            params={"tz": reader_zone()},
+            params={"tz": moments.reader_zone()},
         ).json()
     except ApiError as error:
         if error.status == 410:
@@ -390,7 +244,7 @@ def index():
         kind=kind,
         kinds=KIND_TABS,
         feed_language=language if language in FEED_LANGUAGES else "en",
-        zone=reader_zone(),
+        zone=moments.reader_zone(),
         is_staff=_is_staff(),
         is_org_admin=_is_org_admin(),
     )
@@ -440,7 +294,7 @@ def detail(announcement_id: uuid.UUID):
         item=item,
         title=pick(item["title"], _language()),
         body_html=pick(item.get("body_html"), _language()),
-        when=_when(item),
+        times=moments.event_times(item),
         places=_places(item),
         started=_started(item),
         registration=active,
@@ -453,7 +307,7 @@ def detail(announcement_id: uuid.UUID):
         action=EmptyForm(),
         publish=PublishForm(),
         withdraw=WithdrawForm(),
-        zone=reader_zone(),
+        zone=moments.reader_zone(),
     )
 
 
@@ -468,7 +322,7 @@ def register(announcement_id: uuid.UUID):
         except ApiError as error:
             if error.status in (403, 404):
                 abort(404)
-            _unexplained(_translated(error))
+            _unexplained(translated(error))
         else:
             if done["status"] == "waiting":
                 flash(
@@ -492,7 +346,7 @@ def cancel(announcement_id: uuid.UUID):
                 "DELETE", announcements(f"/announcements/{announcement_id}/registrations/me")
             ).json()
         except ApiError as error:
-            _unexplained(_translated(error))
+            _unexplained(translated(error))
         else:
             if done.get("status") == "cancelled":
                 flash(_("Your registration is cancelled."), "success")
@@ -502,25 +356,11 @@ def cancel(announcement_id: uuid.UUID):
 # --- Feeds and calendar files ---
 
 
-def _proxied(path: str, mimetype: str, params: dict | None = None, filename: str | None = None):
-    """A public feed of the API passed on, with its validators so readers can revalidate."""
-    upstream = call("GET", announcements(path), params=params)
-    response = Response(upstream.content, mimetype=mimetype)
-    response.charset = "utf-8"
-    for header in ("ETag", "Last-Modified"):
-        if upstream.headers.get(header):
-            response.headers[header] = upstream.headers[header]
-    response.headers["Cache-Control"] = "public, max-age=300"
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response.make_conditional(request)
-
-
 @bp.get("/feeds/<any(en, fr, zh):language>.<any(rss, atom):fmt>")
 def feed(language: str, fmt: str):
     mimetype = "application/rss+xml" if fmt == "rss" else "application/atom+xml"
     try:
-        return _proxied(f"/feeds/{language}.{fmt}", mimetype)
+        return proxied(f"/feeds/{language}.{fmt}", mimetype)
     except ApiError:
         abort(404)
 
@@ -531,7 +371,7 @@ def calendar():
     language = request.args.get("lang")
     language = language if language in FEED_LANGUAGES else _language()
     try:
-        return _proxied(
+        return proxied(
             "/feeds/events.ics",
             "text/calendar",
             params={"lang": language},
@@ -541,44 +381,6 @@ def calendar():
         abort(404)
 
 
-def _file_name(item: dict) -> str:
-    """An ASCII file name from the English title (browsers differ on others)."""
-    title = pick(item["title"], "en") or ""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60]
-    return f"{slug or 'event'}.ics"
-
-
-def _calendar_file(item: dict, language: str) -> bytes:
-    """One event the API has no public file for (members only, or not yet published)."""
-    import icalendar
-
-    zone = ZoneInfo(item["timezone"])
-    event = icalendar.Event()
-    event.add("uid", f"{item['id']}@sino-sophipolitan")  # the API's UID: calendars merge them
-    event.add("summary", pick(item["title"], language) or "")
-    summary = pick(item.get("summary"), language)
-    if summary:
-        event.add("description", summary)
-    event.add("dtstart", datetime.fromisoformat(item["starts_at"]).astimezone(zone))
-    if item.get("ends_at"):
-        event.add("dtend", datetime.fromisoformat(item["ends_at"]).astimezone(zone))
-    event.add("dtstamp", datetime.now(UTC))
-    event.add("sequence", max(int(item.get("version") or 1) - 1, 0))
-    location = item.get("place") or item.get("online_url")
-    if location:
-        event.add("location", location)
-    page = url_for("announcements.detail", announcement_id=item["id"], _external=True)
-    event.add("url", item.get("online_url") or page)
-    event.add("status", "CONFIRMED")
-    calendar_ = icalendar.Calendar()
-    calendar_.add("prodid", "-//Sino-Sophipolitan Cooperation Platform//portal//EN")
-    calendar_.add("version", "2.0")
-    calendar_.add_component(event)
-    calendar_.add_missing_timezones()
-    return calendar_.to_ical()
-
-
 @bp.get("/<uuid:announcement_id>/calendar.ics", endpoint="ics")
 def ics(announcement_id: uuid.UUID):
     """The event as a calendar file: the API's for public events, else built from the detail."""
@@ -586,10 +388,10 @@ def ics(announcement_id: uuid.UUID):
     if item["kind"] != "event" or not item.get("starts_at"):
         abort(404)
     language = _language()
-    filename = _file_name(item)
+    filename = file_name(item)
     if item["status"] == "published" and (item.get("audience") or {}).get("scope") == "public":
         try:
-            return _proxied(
+            return proxied(
                 f"/feeds/events/{announcement_id}.ics",
                 "text/calendar",
                 params={"lang": language},
@@ -597,10 +399,7 @@ def ics(announcement_id: uuid.UUID):
             )
         except ApiError:
             pass  # withdrawn or changed audience meanwhile: the reader may still see it
-    response = Response(_calendar_file(item, language), mimetype="text/calendar")
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return calendar_download(item, language, filename)
 
 
 # --- Writing: organisations' news, staff's news, events and calls ---
@@ -718,7 +517,8 @@ def _write(kind: str):
     form = form_class()
     _choices(form, _language())
     if request.method == "GET" and kind == "event":
-        form.timezone.data = reader_zone() if reader_zone() != "UTC" else "Europe/Paris"
+        zone = moments.reader_zone()
+        form.timezone.data = zone if zone != "UTC" else "Europe/Paris"
     if form.validate_on_submit():
         payload = {
             "kind": kind,
@@ -732,7 +532,9 @@ def _write(kind: str):
         else:
             flash(_("The draft is saved. Check it, then publish it from this page."), "success")
             return redirect(url_for("announcements.detail", announcement_id=created["id"]))
-    return _render("announcements/edit.html", form=form, kind=kind, item=None, zone=reader_zone())
+    return _render(
+        "announcements/edit.html", form=form, kind=kind, item=None, zone=moments.reader_zone()
+    )
 
 
 def _org_admin_or_staff(view):
@@ -799,7 +601,9 @@ def edit(announcement_id: uuid.UUID):
         else:
             flash(_("The announcement is saved."), "success")
             return redirect(url_for("announcements.detail", announcement_id=announcement_id))
-    return _render("announcements/edit.html", form=form, kind=kind, item=item, zone=reader_zone())
+    return _render(
+        "announcements/edit.html", form=form, kind=kind, item=item, zone=moments.reader_zone()
+    )
 
 
 @bp.post("/<uuid:announcement_id>/publish")
@@ -813,9 +617,7 @@ def publish(announcement_id: uuid.UUID):
         return redirect(url_for("announcements.detail", announcement_id=announcement_id))
     body = {}
     if _is_staff() and form.publish_at.data:
-        body["publish_at"] = form.publish_at.data.replace(
-            tzinfo=ZoneInfo(reader_zone())
-        ).isoformat()
+        body["publish_at"] = moments.from_wall_time(form.publish_at.data).isoformat()
     try:
         done = api(
             "POST", announcements(f"/announcements/{announcement_id}/publish"), json=body
@@ -823,7 +625,7 @@ def publish(announcement_id: uuid.UUID):
     except ApiError as error:
         if error.status in (403, 404):
             abort(403)
-        _unexplained(_translated(error))
+        _unexplained(translated(error))
     else:
         if done["status"] == "pending":
             flash(_("Your news is sent to the platform team for approval."), "success")
@@ -849,7 +651,7 @@ def withdraw(announcement_id: uuid.UUID):
         except ApiError as error:
             if error.status in (403, 404):
                 abort(403)
-            _unexplained(_translated(error))
+            _unexplained(translated(error))
         else:
             flash(_("The announcement is withdrawn: it left the lists and feeds."), "success")
     return redirect(url_for("announcements.detail", announcement_id=announcement_id))

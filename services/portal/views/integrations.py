@@ -6,6 +6,7 @@ of another organisation's endpoint is simply not found by the API.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from flask import (
@@ -22,15 +23,16 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import i18n
+from .. import i18n, moments
 from ..api_client import ApiError, call, notifications
+from ..api_messages import Pattern, translated
 from ..auth import api, current_person, org_admin_required
 from ..forms import EmptyForm, show_api_error
 from ..notification_forms import FLAVOURS, EndpointForm
 from .account import _unexplained
-from .notifications import when
 
 bp = Blueprint("integrations", __name__, url_prefix="/my-organisation/integrations")
+moments.install(bp)
 PAGE_SIZE = 25
 # The overlap notifications documents for a rotated secret (its WEBHOOKS_SECRET_OVERLAP).
 OVERLAP_HOURS = 24
@@ -38,14 +40,14 @@ OVERLAP_HOURS = 24
 
 @bp.context_processor
 def _helpers():
-    return {"when": when, "flavours": FLAVOURS}
+    return {"flavours": FLAVOURS}
 
 
 def _path(suffix: str = "") -> str:
     return notifications(f"/organisations/{current_person()['organisation_id']}/webhooks{suffix}")
 
 
-def _api_details() -> dict[str, str]:
+def _refusals() -> dict[str, str]:
     """notifications' English refusals of an endpoint, in the reader's language."""
     return {
         "Use an absolute https URL.": _("Give an address starting with https://."),
@@ -63,19 +65,22 @@ def _api_details() -> dict[str, str]:
     }
 
 
+# Refusals that name a value (the network, the chat product): said without it.
+_API_PATTERNS: list[Pattern] = [
+    (
+        re.compile(r"refused: the target resolves to a.*", re.S),
+        lambda m: _("This address leads to a private or reserved network: refused."),
+    ),
+    (
+        re.compile(r"Use the .* webhook address of your group\.", re.S),
+        lambda m: _("Use the webhook address the chat product gave your group."),
+    ),
+]
+
+
 def _translated(error: ApiError) -> ApiError:
     """The error with the details the portal knows said in the reader's language."""
-    known = _api_details()
-    for entry in error.errors:
-        detail = str(entry.get("detail", ""))
-        if detail in known:
-            entry["detail"] = known[detail]
-        elif detail.startswith("refused: the target resolves to a"):
-            entry["detail"] = _("This address leads to a private or reserved network: refused.")
-        elif detail.startswith("Use the ") and detail.endswith(" webhook address of your group."):
-            entry["detail"] = _("Use the webhook address the chat product gave your group.")
-    error.detail = known.get(error.detail, error.detail)
-    return error
+    return translated(error, _refusals(), _API_PATTERNS)
 
 
 def event_types() -> list[dict]:

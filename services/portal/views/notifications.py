@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import redis
 import requests
-from babel.dates import format_date, format_time, get_datetime_format
 from flask import (
     Blueprint,
     current_app,
@@ -21,10 +18,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from .. import moments
 from ..api_client import ApiError, ApiUnavailable, call, notifications
+from ..api_messages import translated
 from ..auth import access_token, api, current_person, login_required
 from ..forms import EmptyForm, show_api_error
 from ..notification_forms import MODES, category_field, preferences_form
@@ -32,6 +30,7 @@ from .account import _unexplained
 
 log = logging.getLogger(__name__)
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+moments.install(bp)
 PAGE_SIZE = 20
 BADGE_TIMEOUT = 2.0  # seconds: the badge must never hold a page back for long
 BADGE_PAUSE = 30.0  # seconds without asking again after notifications did not answer
@@ -42,36 +41,6 @@ PLACES = {
     "announcement": "announcements.index",
     "webhook": "integrations.index",
 }
-
-
-def when(value: str | None) -> str:
-    """An API timestamp in the reader's language and time zone (UTC when they have none)."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    person = current_person() or {}
-    try:
-        zone = ZoneInfo(person.get("timezone") or "UTC")
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    language = str(get_locale())
-    locale = "zh_Hans" if language == "zh" else language
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(zone)
-    return (
-        get_datetime_format("medium", locale=locale)
-        .replace("{1}", format_date(local, "medium", locale=locale))
-        .replace("{0}", format_time(local, "short", tzinfo=zone, locale=locale))
-    )
-
-
-@bp.context_processor
-def _helpers():
-    return {"when": when}
 
 
 def unread_count() -> int | None:
@@ -223,9 +192,9 @@ def _unexplained_or_gone(error: ApiError) -> None:
         _unexplained(error)
 
 
-def _translated(error: ApiError) -> ApiError:
+def _refusals() -> dict[str, str]:
     """notifications' English refusals of preferences, in the reader's language."""
-    known = {
+    return {
         "Start and end must differ.": _(
             "The quiet hours must end at another time than they start."
         ),
@@ -235,9 +204,6 @@ def _translated(error: ApiError) -> ApiError:
         ),
         "Unknown category.": _("This kind of notification no longer exists: reload the page."),
     }
-    for entry in error.errors:
-        entry["detail"] = known.get(str(entry.get("detail", "")), entry.get("detail", ""))
-    return error
 
 
 def _initial(current: dict) -> dict:
@@ -271,7 +237,7 @@ def preferences():
         try:
             api("PATCH", notifications("/preferences"), json=body)
         except ApiError as error:
-            if not show_api_error(form, _translated(error)):
+            if not show_api_error(form, translated(error, _refusals())):
                 _unexplained(error)
         else:
             flash(_("Your notification preferences are saved."), "success")

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -21,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from shared.i18n import pick
 
-from .. import i18n
+from .. import i18n, moments
 from ..api_client import ApiError, members, projects
 from ..auth import api, current_person, login_required
 from ..forms import EmptyForm
@@ -42,6 +40,7 @@ from ..project_forms import (
 )
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+moments.install(bp)
 PAGE_SIZE = 20
 FILTERS = ("q", "kind", "sector", "state", "country", "seeks_country", "seeks_kind")
 PARTNER_SUGGESTIONS = 5
@@ -92,39 +91,6 @@ def _language() -> str:
     return str(get_locale())
 
 
-def _zone() -> ZoneInfo:
-    person = current_person() or {}
-    try:
-        return ZoneInfo(person.get("timezone") or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _parse_moment(value) -> dt.datetime | None:
-    if not value:
-        return None
-    moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def when(value) -> str:
-    """A moment in the reader's own time zone, named, in their language."""
-    moment = _parse_moment(value)
-    if moment is None:
-        return ""
-    zone, language = _zone(), _language()
-    date = format_date(moment.astimezone(zone), "medium", locale=language)
-    time = format_time(moment, "short", tzinfo=zone, locale=language)
-    shown = get_datetime_format("medium", locale=language).replace("{1}", date)
-    return f"{shown.replace('{0}', time)} ({zone.key})"
-
-
-def day(value) -> str:
-    if not value:
-        return ""
-    return format_date(dt.date.fromisoformat(str(value)[:10]), "medium", locale=_language())
-
-
 def _nested_headings(html: str | None) -> str | None:
     """The description's headings two levels down, so they sit under the page's own h1 and h2.
 
@@ -161,7 +127,7 @@ def deadline_ahead(call: dict | None) -> bool:
     """The call is open and its deadline not passed (the beat closes it a little later)."""
     if not call or not call.get("open"):
         return False
-    deadline = _parse_moment(call.get("deadline"))
+    deadline = moments.parse(call.get("deadline"))
     return deadline is None or deadline > dt.datetime.now(dt.UTC)
 
 
@@ -175,8 +141,6 @@ def _helpers():
         "partner_role_label": lambda code: ROLE_LABELS.get(code, code),
         "project_visibility_label": lambda code: VISIBILITY_LABELS.get(code, code),
         "project_transition_label": lambda code: TRANSITION_LABELS.get(code, code),
-        "local_moment": when,
-        "local_day": day,
         "project_budget": budget,
         "call_is_open": deadline_ahead,
     }
@@ -300,13 +264,6 @@ def _choices(form: ProjectForm, *, editing: bool, project: dict | None = None) -
     form.discretion.choices = discretion
 
 
-def _deadline_field(value) -> dt.datetime | None:
-    moment = _parse_moment(value)
-    return (
-        moment.astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0) if moment else None
-    )
-
-
 def _form_data(project: dict) -> dict:
     texts = {}
     for name in ("title", "summary", "description"):
@@ -333,7 +290,7 @@ def _form_data(project: dict) -> dict:
         "funding_scheme": project.get("funding_scheme") or "",
         "visibility": project.get("visibility") or "members",
         "discretion": discretion,
-        "call_deadline": _deadline_field((project.get("call") or {}).get("deadline")),
+        "call_deadline": moments.wall_time((project.get("call") or {}).get("deadline")),
         "attachments": links_text(project.get("attachments")),
     }
 
@@ -369,10 +326,10 @@ def _payload(form: ProjectForm, project: dict | None = None) -> dict:
     if form.discretion.data:
         body["anonymous"] = form.discretion.data == "discreet"
     deadline = form.call_deadline.data
-    before = _deadline_field(((project or {}).get("call") or {}).get("deadline"))
+    before = moments.wall_time(((project or {}).get("call") or {}).get("deadline"))
     if project is None or (project["state"] in CALL_STATES and deadline != before):
         body["call_deadline"] = (
-            deadline.replace(tzinfo=_zone()).astimezone(dt.UTC).isoformat() if deadline else None
+            moments.from_wall_time(deadline).astimezone(dt.UTC).isoformat() if deadline else None
         )
     return body
 
