@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 from tests.portal.conftest import Browser
-from tests.projects.factories import project_body
-
-API = "/api/projects/v1"
 
 
 def _open_project(platform, make, owner, **overrides) -> dict:
-    """A project created and opened through the projects API by `owner`."""
-    client = platform.apps["projects"].test_client()
-    headers = make.headers(owner)
-    created = client.post(f"{API}/projects", json=project_body(**overrides), headers=headers)
-    assert created.status_code == 201, created.get_json()
-    project = created.get_json()
-    opened = client.post(
-        f"{API}/projects/{project['id']}/transitions", json={"to_state": "open"}, headers=headers
-    )
-    assert opened.status_code == 200, opened.get_json()
-    return project
+    return platform.open_project(make.headers(owner), **overrides)
 
 
 def test_the_dashboard_is_for_signed_in_people(browser):

@@ -148,3 +148,21 @@ class Platform:
     def _db(service: str):
         module = __import__(f"services.{service}.models", fromlist=["db"])
         return module.db
+
+    def open_project(self, headers: dict, **overrides) -> dict:
+        """A project created and opened through the projects API with `headers` (a token)."""
+        from tests.projects.factories import project_body
+
+        client = self.apps["projects"].test_client()
+        created = client.post(
+            "/api/projects/v1/projects", json=project_body(**overrides), headers=headers
+        )
+        assert created.status_code == 201, created.get_json()
+        project = created.get_json()
+        opened = client.post(
+            f"/api/projects/v1/projects/{project['id']}/transitions",
+            json={"to_state": "open"},
+            headers=headers,
+        )
+        assert opened.status_code == 200, opened.get_json()
+        return project
