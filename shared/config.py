@@ -124,12 +124,22 @@ class Settings:
     max_content_length: int = field(
         default_factory=lambda: env.int("MAX_CONTENT_LENGTH", 1024 * 1024)
     )
+    # The platform's own proxies (nginx, the portal): their X-Forwarded-For is believed.
+    trusted_proxies: list[str] = field(
+        default_factory=lambda: env.list("TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
+    )
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.database_url:
             self.database_url = database_url(self.service)
+        from .client_address import networks
+
+        try:
+            networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise ConfigError(f"TRUSTED_PROXIES holds a bad network: {exc}") from None
 
     def to_flask(self) -> dict:
         """The Flask config keys these settings map to."""
@@ -144,6 +154,7 @@ class Settings:
             "LOG_LEVEL": self.log_level,
             "LOG_JSON": self.log_json,
             "MAX_CONTENT_LENGTH": self.max_content_length,
+            "TRUSTED_PROXIES": self.trusted_proxies,
             "TESTING": self.testing,
             **self.extra,
         }

@@ -6,8 +6,9 @@ import logging
 from dataclasses import dataclass, field
 
 import requests
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 
+from shared import client_address
 from shared.observability import REQUEST_ID_HEADER
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,10 @@ def call(
     request_id = g.get("request_id")
     if request_id:
         headers[REQUEST_ID_HEADER] = request_id
+    if has_request_context():  # members limits sign-ins per person's address, not the portal's
+        address = client_address.of_request(request)
+        if address:
+            headers["X-Forwarded-For"] = address
     url = current_app.config["PORTAL_API_URL"] + path
     try:
         response = _http().request(

@@ -77,3 +77,45 @@ def test_sign_in_still_works_while_redis_is_down(client, make, redis_server):
         assert attempt(client, user.email, "wrong password!").status_code == 400
     finally:
         redis_server.start()
+
+
+def _behind(client, email, password, remote, forwarded):
+    return client.post(
+        TOKEN,
+        data={"grant_type": "password", "username": email, "password": password},
+        environ_base={"REMOTE_ADDR": remote},
+        headers={"X-Forwarded-For": forwarded},
+    )
+
+
+def test_behind_the_platforms_proxies_each_person_has_their_own_address_limit(
+    app, client, make, monkeypatch
+):
+    from shared.client_address import networks
+
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ADDRESS", "3/15 minutes")
+    monkeypatch.setitem(app.extensions, "trusted_proxies", networks(["10.0.0.0/8"]))
+    user = make.user(make.organisation())
+    # nginx (10.0.0.5) in front, the portal (10.0.0.6) forwarding the person's address.
+    for n in range(3):
+        _behind(client, f"x{n}@example.org", "wrong password!", "10.0.0.5", "203.0.113.7, 10.0.0.6")
+    assert (
+        _behind(client, user.email, PASSWORD, "10.0.0.5", "203.0.113.7, 10.0.0.6").status_code
+        == 429
+    )
+    # Someone else behind the same proxies is not locked out with them.
+    assert _behind(client, user.email, PASSWORD, "10.0.0.5", "198.51.100.9").status_code == 200
+
+
+def test_a_forged_forwarded_address_counts_against_the_real_one(app, client, make, monkeypatch):
+    from shared.client_address import networks
+
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ADDRESS", "3/15 minutes")
+    monkeypatch.setitem(app.extensions, "trusted_proxies", networks(["10.0.0.0/8"]))
+    user = make.user(make.organisation())
+    # Straight from the internet, or through nginx: the header's own left part is not believed.
+    for n in range(2):
+        _behind(client, f"y{n}@example.org", "wrong password!", "203.0.113.66", f"192.0.2.{n}")
+    _behind(client, "z@example.org", "wrong password!", "10.0.0.5", "192.0.2.9, 203.0.113.66")
+    assert _behind(client, user.email, PASSWORD, "203.0.113.66", "192.0.2.50").status_code == 429
+    assert _behind(client, user.email, PASSWORD, "10.0.0.5", "192.0.2.0").status_code == 200

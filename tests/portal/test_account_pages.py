@@ -28,6 +28,28 @@ def test_sign_in_with_a_wrong_password_says_so_next_to_the_password(browser, mak
     assert "is not correct" in _error_of(response.get_data(as_text=True), "password")
 
 
+def test_each_person_signing_in_through_the_portal_has_their_own_address_limit(
+    browser, make, members_app, monkeypatch
+):
+    """members counts failures per person's address, which the portal forwards, not its own."""
+    monkeypatch.setitem(members_app.config, "LOGIN_RATE_LIMIT_ADDRESS", "2/15 minutes")
+    user = make.user(make.organisation())
+
+    def sign_in(address, password):
+        headers = {"X-Forwarded-For": address}  # as nginx, a trusted proxy, tells the portal
+        return browser.submit(
+            "/sign-in",
+            {"email": user.email, "password": password},
+            headers=headers,
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+
+    for _ in range(2):
+        assert "not correct" in sign_in("203.0.113.7", "wrong password!").get_data(as_text=True)
+    assert "Too many attempts" in sign_in("203.0.113.7", PASSWORD).get_data(as_text=True)
+    assert sign_in("198.51.100.9", PASSWORD).status_code == 302  # someone else is signed in
+
+
 def test_sign_in_keeps_tokens_on_the_server_and_sign_out_forgets_them(browser, make, redis_server):
     import redis
 

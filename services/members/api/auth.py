@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from shared import client_address
 from shared.app import accepts_form
 
 from ..domain import accounts, tokens
@@ -93,7 +94,7 @@ def _grant(params: dict) -> dict:
                 params["username"],
                 params["password"],
                 params.get("scope"),
-                request.remote_addr,
+                client_address.of_request(request),
             )
     if grant == "refresh_token":
         _require(params, "refresh_token")
