@@ -36,6 +36,7 @@ class Caller:
     roles: frozenset[str] = field(default_factory=frozenset)
     scopes: frozenset[str] = field(default_factory=frozenset)
     language: str | None = None
+    timezone: str | None = None  # the person's IANA zone, from the token's `tz` claim
 
     @property
     def user_id(self) -> uuid.UUID | None:
@@ -69,6 +70,7 @@ class Caller:
             roles=frozenset(claims.get("roles") or ()),
             scopes=frozenset((claims.get("scope") or "").split()),
             language=claims.get("lang"),
+            timezone=claims.get("tz"),
         )
 
 

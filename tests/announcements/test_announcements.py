@@ -32,6 +32,15 @@ def test_staff_publish_an_event_shown_in_its_zone_and_the_readers(make, client):
     shown = client.get(f"{API}/announcements/{event['id']}", headers=reader.headers).get_json()
     assert shown["starts_at_reader"] == "2026-12-10T02:30:00+01:00"
 
+    # Their own zone, from the token, comes before the guess from their language.
+    in_montreal = {"Authorization": f"Bearer {reader.token(tz='America/Montreal')}"}
+    shown = client.get(f"{API}/announcements/{event['id']}", headers=in_montreal).get_json()
+    assert shown["reader_timezone"] == "America/Montreal"
+    assert shown["starts_at_reader"] == "2026-12-09T20:30:00-05:00"
+    unknown = {"Authorization": f"Bearer {reader.token(tz='Mars/Olympus')}"}
+    shown = client.get(f"{API}/announcements/{event['id']}", headers=unknown).get_json()
+    assert shown["reader_timezone"] == "Europe/Paris"  # a zone nobody knows: the guess again
+
 
 def test_markdown_is_rendered_to_html_without_scripts_or_event_handlers(make, client):
     staff = make.staff()

@@ -48,6 +48,7 @@ def test_password_grant_answers_an_rfc6749_token_response(client, make):
     assert access["org"] == str(org.id)
     assert access["roles"] == ["org_admin"]
     assert access["lang"] == "fr"
+    assert access["tz"] == user.timezone  # services show times in the person's own zone
     assert "organisation:admin" in access["scope"].split()
     assert body["scope"] == access["scope"]
     assert jwt.get_unverified_header(body["access_token"])["alg"] == "ES256"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import request
 
 from shared.auth import Caller
@@ -14,11 +16,22 @@ from ..models import Announcement
 LANGUAGE_ZONES = {"fr": "Europe/Paris", "zh": "Asia/Shanghai"}
 
 
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def reader_zone(tz: str | None, caller: Caller | None) -> str | None:
-    """`?tz=` when given (checked), else the zone of the caller's language, else none."""
+    """`?tz=` when given (checked), else the caller's own zone (the token's `tz`), else the
+    usual zone of the caller's language, else none."""
     if tz:
         times.zone(tz, "tz")
         return tz
+    if caller is not None and caller.timezone and _known_zone(caller.timezone):
+        return caller.timezone
     if caller is not None and caller.language in LANGUAGE_ZONES:
         return LANGUAGE_ZONES[caller.language]
     return None

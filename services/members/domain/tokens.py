@@ -106,7 +106,13 @@ def _membership(session, user_id) -> Membership | None:
 
 def person_claims(user: User, membership: Membership | None, scope: list[str], family) -> dict:
     roles = [PLATFORM_ADMIN] if user.is_platform_admin else []
-    claims = {"sub": str(user.id), "roles": roles, "scope": " ".join(scope), "lang": user.language}
+    claims = {
+        "sub": str(user.id),
+        "roles": roles,
+        "scope": " ".join(scope),
+        "lang": user.language,
+        "tz": user.timezone,  # so every service shows times in the person's own zone
+    }
     if membership is not None:
         roles.append(membership.role)
         claims["org"] = str(membership.organisation_id)
