@@ -80,8 +80,14 @@ def gunicorn(app_spec: str, env: dict | None = None, workers: int = 2, pythonpat
 
 
 def _parse_ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    """wrk's latency (`850.00us`, `12.3ms`, `1.02s`, `1.10m` when the machine is swamped)."""
+    match = re.match(r"([\d.]+)(us|ms|s|m|h)$", value)
+    if match is None:  # `-nan` when no request completed: no latency to report
+        return float("nan")
+    number, unit = match.groups()
+    return (
+        float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
+    )
 
 
 def _wrk(url: str, seconds: float, connections: int, headers: dict) -> Result:

@@ -7,11 +7,13 @@ interactive docs beside it), the service's blueprints, and problem+json error ha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from inspect import iscoroutinefunction
 from pathlib import Path
 
 import swagger_ui_bundle
 from flask import Flask, request, send_from_directory
+from flask.sessions import SessionInterface
 from flask_smorest import Api, Blueprint
 
 from shared import auth, errors, observability
@@ -27,6 +29,40 @@ class UnsupportedMediaType(Problem):
     status = 415
     slug = "unsupported-media-type"
     title = "Unsupported media type"
+
+
+class ServiceFlask(Flask):
+    """Flask that remembers which functions are coroutines.
+
+    Flask asks `ensure_sync` about every hook and view on every request, and each answer is an
+    `inspect` call; a function's nature never changes, so it is remembered (by the function, so
+    the bound methods of per-request MethodView instances do not grow the memo).
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._is_async: dict[Callable, bool] = {}
+        super().__init__(*args, **kwargs)
+
+    def ensure_sync(self, func):
+        target = getattr(func, "__func__", func)
+        is_async = self._is_async.get(target)
+        if is_async is None:
+            is_async = self._is_async[target] = iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_async else func
+
+
+class StatelessSessions(SessionInterface):
+    """No cookie session: the APIs authenticate every request by its bearer token.
+
+    Flask's default would build a signing serializer on every request to look for a cookie
+    no API sets; `flask.session` stays a null session that refuses writes.
+    """
+
+    def open_session(self, app, request):
+        return None
+
+    def save_session(self, app, session, response):  # pragma: no cover - never a real session
+        return None
 
 
 def accepts_form(view):
@@ -84,7 +120,8 @@ def create_service_app(
     config: dict | None = None,
 ) -> Flask:
     """A service's Flask app, built the same way for every service."""
-    app = Flask(f"services.{service}")
+    app = ServiceFlask(f"services.{service}")
+    app.session_interface = StatelessSessions()
     settings = Settings(service=service)
     app.config.update(settings.to_flask())
     if config:

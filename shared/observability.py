@@ -91,30 +91,71 @@ def _metrics_registry():
     return REGISTRY
 
 
+class _RequestMetrics:
+    """The labelled counter and histogram of each (method, endpoint, status), looked up once.
+
+    `labels()` takes a lock and builds a key on every call; the children it returns are the
+    same objects every time, so each is kept here after its first request.
+    """
+
+    def __init__(self, service: str):
+        self.service = service
+        self._counters: dict[tuple, object] = {}
+        self._timers: dict[str, object] = {}
+
+    def observe(self, method: str, endpoint: str, status: int, seconds: float) -> None:
+        key = (method, endpoint, status)
+        counter = self._counters.get(key)
+        if counter is None:
+            counter = self._counters[key] = HTTP_REQUESTS.labels(
+                self.service, method, endpoint, status
+            )
+        timer = self._timers.get(endpoint)
+        if timer is None:
+            timer = self._timers[endpoint] = HTTP_LATENCY.labels(self.service, endpoint)
+        counter.inc()
+        timer.observe(seconds)
+
+
 def init_app(app: Flask, service: str) -> None:
     """Request id in and out, metrics per endpoint, /healthz, /readyz and /metrics."""
+    request_metrics = _RequestMetrics(service)
 
+    # One hook each way, reading the request object once: these run on every request.
     @app.before_request
     def _start():
-        g.request_id = accept_or_new(request.headers.get(REQUEST_ID_HEADER))
-        g._cid_token = set_correlation_id(g.request_id)
-        g._started = time.perf_counter()
+        current = request._get_current_object()
+        request_id = accept_or_new(current.headers.get(REQUEST_ID_HEADER))
+        current.environ["platform.request"] = (
+            request_id,
+            set_correlation_id(request_id),
+            time.perf_counter(),
+        )
+        g.request_id = request_id
 
     @app.after_request
     def _finish(response: Response):
-        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-        started = g.get("_started")
-        if started is not None and request.endpoint not in ("metrics",):
-            endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-            HTTP_REQUESTS.labels(service, request.method, endpoint, response.status_code).inc()
-            HTTP_LATENCY.labels(service, endpoint).observe(time.perf_counter() - started)
+        current = request._get_current_object()
+        started = current.environ.get("platform.request")
+        if started is None:  # a before_request hook failed before ours ran
+            response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+            return response
+        response.headers[REQUEST_ID_HEADER] = started[0]
+        rule = current.url_rule
+        if current.endpoint != "metrics":
+            request_metrics.observe(
+                current.method,
+                rule.rule if rule is not None else "unmatched",
+                response.status_code,
+                time.perf_counter() - started[2],
+            )
         return response
 
     @app.teardown_request
     def _clear(_exc):
-        token = g.pop("_cid_token", None)
-        if token is not None:
-            reset_correlation_id(token)
+        started = request.environ.pop("platform.request", None)
+        if started is not None:
+            reset_correlation_id(started[1])
 
     @app.get("/healthz")
     def healthz():

@@ -9,6 +9,7 @@ occurs in a word term.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -29,11 +30,22 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.cache
 def _jieba():
+    """jieba, imported and quietened once: `setLogLevel` clears every logger's level cache."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     return jieba
+
+
+def preload() -> None:
+    """Load jieba's dictionary now (about a second), not in the first Chinese query's request.
+
+    A service whose requests cut Chinese text calls this from its app factory, so each
+    gunicorn worker pays it while booting; loading is once per process.
+    """
+    _jieba().initialize()
 
 
 def pinyin(text: str) -> list[str]:

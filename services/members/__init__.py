@@ -5,6 +5,7 @@ from pathlib import Path
 
 def create_app(config: dict | None = None):
     """Build the members service app (the identity provider of the platform)."""
+    from shared import text_terms
     from shared.app import create_service_app
 
     from . import demo, events
@@ -25,4 +26,7 @@ def create_app(config: dict | None = None):
     )
     demo.register_cli(app)
     events.register_cli(app)
+    # The directory cuts Chinese queries with jieba: load it as the worker boots, not in the
+    # first such request (a second or more on its own).
+    text_terms.preload()
     return app

@@ -274,13 +274,58 @@ def test_the_vocabulary_lists_sectors_with_labels_in_three_languages(client):
     }
 
 
-@pytest.mark.parametrize("rare", [0, 10_000])
-def test_common_and_rare_terms_give_the_same_answers(client, park, monkeypatch, rare):
+@pytest.mark.parametrize("weight", [0, 10**9])
+def test_common_and_rare_terms_give_the_same_answers(client, park, monkeypatch, weight):
     """Both query plans (walk in name order, or fetch the term's rows first) agree."""
     from services.members.domain import directory
 
-    monkeypatch.setattr(directory, "RARE", rare)
+    monkeypatch.setattr(directory, "WALK_WEIGHT", weight)
     assert _names(client, "q=生物") == ["Azur Génomique", "Purple Mountain Biotech"]
     assert _names(client, "q=nan jing") == ["Purple Mountain Biotech"]
     assert _names(client, "q=réalité virt") == ["Studio Brague XR"]
     assert _names(client, "sector=iot&q=jiangning") == ["Jiangning Smart Sensing"]
+    assert _names(client, "q=biotech&country=CN") == ["Purple Mountain Biotech"]
+
+
+def test_a_page_costs_two_statements_whatever_the_query(client, app, park):
+    """The terms' frequencies in one statement, the page in another: never one per term."""
+    from sqlalchemy import event
+
+    from services.members.models import db
+
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for query in ("q=nan jing biotech&sector=biotech_health&country=CN", "q=生物 南京", ""):
+            statements.clear()
+            assert client.get(f"{URL}?{query}").status_code == 200
+            assert len(statements) == (2 if query else 1), statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_a_term_frequency_is_estimated_from_a_few_random_ids():
+    """uuid4 ids are uniform: the 32nd smallest of n of them says n to within a fraction."""
+    import random
+    import uuid
+
+    from services.members.domain.directory import SAMPLE, _estimate
+
+    rng = random.Random(7)
+    for n in (SAMPLE, 1_000, 100_000):
+        ids = sorted(uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(n))
+        assert 0.5 * n <= _estimate(SAMPLE, ids[SAMPLE - 1]) <= 2 * n
+    assert _estimate(5, None) == 5  # fewer than the sample: the exact count
+
+
+def test_a_cursor_of_the_wrong_shape_is_a_validation_error(client, park):
+    from shared.pagination import encode_cursor
+
+    for values in ([1, 2], ["name", "not-an-id"], ["name", {"t": "2024-01-01T00:00:00"}]):
+        response = client.get(f"{URL}?cursor={encode_cursor(values)}")
+        assert response.status_code == 422, values
+        assert response.mimetype == "application/problem+json"

@@ -13,10 +13,12 @@ from shared.auth import current_caller
 from shared.i18n import DEFAULT_LOCALE, negotiate
 
 from ..domain import directory
-from ..models import db
+from ..models import read_connection
 from ..schemas.organisations import DirectoryArgs, DirectoryPage, VocabularyOut
 
 blp = Blueprint("directory", __name__, description="Directory of verified organisations")
+# An instance, not the class: webargs would build a schema (deep copies of its fields) per request.
+_ARGS = DirectoryArgs()
 
 
 def _language(requested: str | None) -> str:
@@ -49,13 +51,13 @@ def _conditional(payload: dict, headers: dict | None = None) -> Response:
 
 @blp.route("/directory")
 class Directory(MethodView):
-    @blp.arguments(DirectoryArgs, location="query")
+    @blp.arguments(_ARGS, location="query")
     @blp.response(200, DirectoryPage)
     @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
     def get(self, args):
         """Find verified organisations by words (en, fr, zh, pinyin) and filters, by name."""
         language = _language(args.pop("lang"))
-        with db.engine.connect() as connection:
+        with read_connection() as connection:
             result = directory.search(connection, language=language, **args)
         return _conditional(result, _next_link(result["next"]))
 

@@ -19,7 +19,7 @@ from shared.errors import Conflict, NotFound
 from shared.pagination import next_link
 
 from ..domain import organisations as domain
-from ..models import Organisation, db
+from ..models import Organisation, db, read_connection
 from ..schemas.organisations import (
     OrganisationOut,
     OrganisationPage,
@@ -103,7 +103,7 @@ class OrganisationItem(MethodView):
     def get(self, organisation_id):
         """One organisation: verified ones are public, others only for members and staff."""
         caller = current_caller()
-        with db.engine.connect() as connection:
+        with read_connection() as connection:
             row = domain.fetch(connection, organisation_id)
         if row is None or not domain.can_see(caller, row["id"], row["status"]):
             raise NotFound("No such organisation.")

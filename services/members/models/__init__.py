@@ -5,6 +5,20 @@ from shared.db import Database, make_base
 Base = make_base()
 db = Database("members", Base.metadata)
 
+
+def read_connection():
+    """A pooled connection for a read-only request (the directory, one organisation).
+
+    On PostgreSQL it runs in autocommit: a read needs no BEGIN and ROLLBACK around it, each a
+    round trip to the server. SQLite reads start no transaction anyway, and switching its
+    isolation level back and forth costs more than it saves.
+    """
+    connection = db.engine.connect()
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+
+
 from .identity import *  # noqa: E402,F403
 from .keys import *  # noqa: E402,F403
 from .organisations import *  # noqa: E402,F403
