@@ -150,6 +150,9 @@ class Notification(Base):
     language: Mapped[str] = mapped_column(String(5))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    # {language: [title, body]} in every language, so a person who changes language reads
+    # their inbox in the new one; `title` and `body` are in `language`, the one at writing.
+    texts: Mapped[dict | None] = mapped_column(JSON)
     link: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import copy
-import time
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
 from services.notifications.models import Membership, Notification, Organisation, User, db
 from shared.events import catalogue
@@ -118,7 +117,7 @@ def test_an_event_reminder_reaches_the_registered_people(world):
     assert _inbox(not_registered) == []
 
 
-def test_ten_thousand_people_are_told_in_one_bulk_write_under_a_second(world):
+def test_ten_thousand_people_are_told_in_one_bulk_write(world):
     org = world.organisation()
     now = datetime.now(UTC)
     people = [uuid.uuid4() for _ in range(10_000)]
@@ -150,13 +149,45 @@ def test_ten_thousand_people_are_told_in_one_bulk_write_under_a_second(world):
             ],
         )
     announcement = _example("announcement.published")["announcement"]
-    started = time.perf_counter()
-    handle("announcement.published", {"announcement": announcement})
-    elapsed = time.perf_counter() - started
+    inserts = []
+
+    def seen(_conn, _cursor, statement, _params, _context, _many):
+        if statement.lstrip().upper().startswith("INSERT INTO NOTIFICATIONS"):
+            inserts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        handle("announcement.published", {"announcement": announcement})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
     with db.transaction() as session:
         assert session.scalar(select(func.count(Notification.id))) == 10_000
         assert session.get(Organisation, uuid.UUID(org)) is not None
-    assert elapsed < 1.0, f"10,000 inbox rows took {elapsed:.2f} s"
+        by_language = dict(
+            session.execute(
+                select(Notification.language, func.count()).group_by(Notification.language)
+            ).all()
+        )
+    assert len(inserts) == 1  # one INSERT ... SELECT, however large the audience (speed: bench)
+    assert by_language == {"en": 3334, "fr": 3333, "zh": 3333}
+
+
+def test_the_inbox_speaks_the_readers_language_of_today(client, world):
+    org = world.organisation(name="Sophia Sensors", name_zh="索菲亚传感")
+    person = world.admin(org, language="fr")
+    handle(
+        "organisation.verified",
+        _example("organisation.verified", id=org, name="Sophia Sensors", name_zh="索菲亚传感"),
+    )
+    as_written = headers(subject=person, organisation=org, roles=["org_admin"], lang="fr")
+    [item] = client.get(f"{BASE}/inbox", headers=as_written).json["items"]
+    assert (item["language"], item["title"]) == ("fr", "Sophia Sensors est vérifiée")
+    # The person now reads Chinese (their token says so, or the portal's Accept-Language).
+    in_chinese = headers(subject=person, organisation=org, roles=["org_admin"], lang="zh")
+    [item] = client.get(f"{BASE}/inbox", headers=in_chinese).json["items"]
+    assert (item["language"], item["title"]) == ("zh", "索菲亚传感 已通过审核")
+    asked = client.get(f"{BASE}/inbox", headers={**as_written, "Accept-Language": "en-GB"})
+    assert asked.json["items"][0]["title"] == "Sophia Sensors is verified"
 
 
 def _fill(world, count=3):

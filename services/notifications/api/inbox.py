@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from shared.auth import authenticated
 from shared.errors import Forbidden
+from shared.i18n import negotiate
 from shared.pagination import next_link
 
 from ..domain import inbox
@@ -24,15 +25,23 @@ def _person():
     return caller.user_id
 
 
+def _language() -> str | None:
+    """The reader's language now: Accept-Language, else the token's."""
+    if request.headers.get("Accept-Language"):
+        return negotiate(request.headers["Accept-Language"])
+    return authenticated().language
+
+
 @blp.route("/inbox")
 class Inbox(MethodView):
     @blp.arguments(InboxArgs, location="query")
     @blp.response(200, NotificationPage)
     def get(self, args):
         """Your notifications, newest first."""
+        person = _person()
         with db.transaction() as session:
             result = inbox.listing(
-                session, _person(), args["unread"], args["cursor"], args["limit"]
+                session, person, args["unread"], args["cursor"], args["limit"], _language()
             )
         return result, 200, next_link(result["next"])
 

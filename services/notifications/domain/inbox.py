@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import Select, String, case, delete, func, insert, literal, select, update
+from sqlalchemy import JSON, Select, String, case, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import UTCDateTime, utcnow
@@ -40,10 +40,12 @@ def write(session: Session, event_type: str, data: dict, event_id, who: Select) 
         language,
         by_language(1),
         by_language(2),
+        literal({lang: list(rendered[lang][1:]) for lang in LANGUAGES}, JSON),
         literal(link_for(event_type, data), String(500)),
         literal(now, UTCDateTime()),
     ).where(User.id.in_(who), mode_of(User.id, category) != "off")
-    columns = ["user_id", "event_id", "type", "category", "language", "title", "body", "link"]
+    columns = ["user_id", "event_id", "type", "category", "language", "title", "body"]
+    columns += ["texts", "link"]
     result = session.execute(insert(Notification).from_select([*columns, "created_at"], rows))
     _email_now(session, str(event_id), event_type, category, now)
     return result.rowcount
@@ -82,13 +84,39 @@ def _email_now(session: Session, event_id: str, event_type: str, category: str, 
         session.info["emails_due"] = True
 
 
-def listing(session: Session, user_id, unread_only: bool, cursor, limit) -> dict:
+def in_language(item: Notification, language: str | None) -> tuple[str, str, str]:
+    """(language, title, body) of an item in `language` when it has it, else as written."""
+    texts = item.texts or {}
+    if language in texts:
+        title, body = texts[language]
+        return language, title, body
+    return item.language, item.title, item.body
+
+
+def listing(session: Session, user_id, unread_only: bool, cursor, limit, language=None) -> dict:
+    """A page of the person's inbox, newest first, each item in `language` (the reader's)."""
     stmt = select(Notification).where(Notification.user_id == user_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     columns = [Notification.created_at, Notification.id]
     rows = list(session.scalars(keyset(stmt, columns, cursor, limit, descending=True)))
-    return page(rows, limit, lambda n: (n.created_at, n.id))
+    result = page(rows, limit, lambda n: (n.created_at, n.id))
+    shown = []
+    for item in result["items"]:
+        lang, title, body = in_language(item, language)
+        shown.append(
+            {
+                **{name: getattr(item, name) for name in SHOWN},
+                "language": lang,
+                "title": title,
+                "body": body,
+            }
+        )
+    result["items"] = shown
+    return result
+
+
+SHOWN = ("id", "type", "category", "link", "created_at", "read_at")
 
 
 def unread(session: Session, user_id) -> tuple[int, str]:

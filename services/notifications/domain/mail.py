@@ -25,6 +25,7 @@ from shared.db import utcnow
 from .. import settings
 from ..models import Email, Notification, User
 from . import preferences
+from .inbox import in_language
 from .texts import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -103,15 +104,17 @@ def render(user: User, subject: str, items: list[Notification], category: str, i
     lines = [hello, ""]
     if intro:
         lines += [intro, ""]
-    for item in items:
-        lines += [f"* {item.title}" if len(items) > 1 else item.title]
-        if item.body:
-            lines += [f"  {_excerpt(item.body)}" if len(items) > 1 else item.body]
+    texts = [in_language(item, language)[1:] for item in items]
+    for title, body in texts:
+        lines += [f"* {title}" if len(items) > 1 else title]
+        if body:
+            lines += [f"  {_excerpt(body)}" if len(items) > 1 else body]
         lines += [""]
     lines += [f"{words['open']}: {link}", "", "--", words["why"], f"{words['unsubscribe']}: {stop}"]
     text = "\n".join(lines)
     blocks = "".join(
-        f"<li><strong>{escape(i.title)}</strong><br>{escape(_excerpt(i.body))}</li>" for i in items
+        f"<li><strong>{escape(title)}</strong><br>{escape(_excerpt(body))}</li>"
+        for title, body in texts
     )
     html = (
         f'<html lang="{language}"><body><p>{escape(hello)}</p>'
@@ -158,7 +161,7 @@ def _compose(session: Session, email: Email, user: User) -> EmailMessage | None:
         item = session.get(Notification, email.notification_id)
         if item is None:  # the person deleted it before it went out
             return None
-        parts = render(user, item.title, [item], email.category)
+        parts = render(user, in_language(item, language)[1], [item], email.category)
     return build(email, user, *parts)
 
 
