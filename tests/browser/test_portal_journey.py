@@ -208,10 +208,14 @@ def test_registration_verification_and_a_project_partnership_in_three_languages(
     applicant.goto(f"{portal_url}/notifications")
     expect(applicant.get_by_role("heading", level=1)).to_have_text("通知")
     expect(applicant.get_by_role("button", name="全部标为已读")).to_be_visible()
-    expect(decision).to_be_visible()  # written in the language the person had when it came
+    # The notification too is in the language the person reads now, not the one of its day.
+    in_chinese = re.compile("您对 面向6G链路的光子芯片 的申请：已接受")  # noqa: RUF001
+    expect(applicant.get_by_role("heading", name=in_chinese)).to_be_visible()
     _switch(applicant, "Français")
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Notifications")
     expect(applicant.get_by_role("button", name="Tout marquer comme lu")).to_be_visible()
+    in_french = re.compile("Votre candidature à Photonic chips for 6G links")
+    expect(applicant.get_by_role("heading", name=in_french)).to_be_visible()
     applicant.goto(project_url)
     expect(applicant.get_by_role("heading", level=2, name="Appel à partenaires")).to_be_visible()
     applicant_context.close()
