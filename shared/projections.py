@@ -17,6 +17,7 @@ from sqlalchemy import JSON, String, delete, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.db import UTCDateTime, utcnow
+from shared.events import on_conflict
 
 ORGANISATION_EVENTS = (
     "organisation.registered",
@@ -100,22 +101,21 @@ def _occurred(envelope: dict) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def _upsert(session: Session, model, key: dict, values: dict, revision: datetime) -> bool:
-    """Insert, or update when the event is newer than the row; False when it changed nothing."""
-    row = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
-    if row is None:
-        session.add(model(**key, **values, revision=revision))
-        return True
-    if row.revision >= revision:
-        return False
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.revision = revision
-    return True
+def _upsert(session: Session, model, key: dict, values: dict, revision: datetime) -> None:
+    """Insert the row, or update it when the event is newer than the row: one statement.
+
+    `INSERT ... ON CONFLICT (key) DO UPDATE ... WHERE revision < :revision`, so an older or
+    repeated event changes nothing, and no row is read into Python first.
+    """
+    row = {**key, **values, "revision": revision}
+    on_conflict.insert_or_update_if_newer(session, model.__table__, row, tuple(values), "revision")
 
 
 def _forgotten(session: Session, forgotten_model, user_id) -> bool:
-    return forgotten_model is not None and session.get(forgotten_model, user_id) is not None
+    if forgotten_model is None:
+        return False
+    table = forgotten_model.__table__
+    return session.execute(select(table.c.id).where(table.c.id == user_id)).first() is not None
 
 
 def organisation_handlers(model) -> dict[str, Callable]:
@@ -143,9 +143,14 @@ def people_handlers(user_model, membership_model, forgotten_model) -> dict[str, 
         _upsert(session, membership_model, key, {"role": data["role"]}, revision)
 
     def left(session: Session, data: dict, envelope: dict) -> None:
-        row = session.get(membership_model, (data["organisation_id"], data["user_id"]))
-        if row is not None and row.revision <= _occurred(envelope):
-            session.delete(row)
+        table = membership_model.__table__
+        session.execute(
+            delete(table).where(
+                table.c.organisation_id == data["organisation_id"],
+                table.c.user_id == data["user_id"],
+                table.c.revision <= _occurred(envelope),
+            )
+        )
 
     def user_updated(session: Session, data: dict, envelope: dict) -> None:
         if _forgotten(session, forgotten_model, data["id"]):
@@ -169,5 +174,6 @@ def forget_user(session: Session, user_id, user_model, membership_model, forgott
     """Remove a person from the projections, keeping only their id as forgotten."""
     session.execute(delete(membership_model).where(membership_model.user_id == user_id))
     session.execute(delete(user_model).where(user_model.id == user_id))
-    if not session.scalar(select(forgotten_model.id).where(forgotten_model.id == user_id)):
-        session.add(forgotten_model(id=user_id))
+    on_conflict.insert_new(
+        session, forgotten_model.__table__, {"id": user_id, "forgotten_at": utcnow()}
+    )

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.db import Database, utcnow
-from shared.events import catalogue, publisher
+from shared.events import catalogue, on_conflict, publisher
 
 log = logging.getLogger(__name__)
 
@@ -51,19 +51,14 @@ class Consumer:
         processed = self.db.events.processed_events
         try:
             with self.db.transaction() as session:
-                seen = session.execute(
-                    select(processed.c.event_id).where(processed.c.event_id == envelope["id"])
-                ).first()
-                if seen:
+                # Recorded first, by one statement: a redelivery finds the id and changes nothing;
+                # a concurrent one waits on this row (PostgreSQL) or the write lock (SQLite).
+                record = {"event_id": envelope["id"], "type": entry.name, "processed_at": utcnow()}
+                if not on_conflict.insert_new(session, processed, record):
                     return DUPLICATE
-                session.execute(
-                    insert(processed).values(
-                        event_id=envelope["id"], type=entry.name, processed_at=utcnow()
-                    )
-                )
                 handler(session, data, envelope)
         except IntegrityError:
-            # A concurrent delivery of the same event committed first: its effects stand.
+            # A handler's own conflict; if the event was processed meanwhile, its effects stand.
             if self.already_processed(envelope["id"]):
                 return DUPLICATE
             raise
