@@ -84,13 +84,3 @@ def members_app(migrated):
     from services.members import create_app
 
     return create_app({"TESTING": True})
-
-
-@pytest.fixture(scope="session")
-def platform(members_app):
-    """Every service's API behind one URL (portal and browser tests), real workers behind it."""
-    from tests.support.platform import Platform
-
-    running = Platform(members_app).start()
-    yield running
-    running.stop()

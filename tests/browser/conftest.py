@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.portal.support import ThreadedServer
+from tests.support.platform import running_platform
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -53,7 +54,13 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
+def platform(members_app):
+    """Every service's API behind one URL, with real workers carrying events between them."""
+    yield from running_platform(members_app)
+
+
+@pytest.fixture(scope="package")
 def portal_server(platform):
     from services.portal import create_app
 

@@ -6,9 +6,16 @@ import pytest
 
 from tests.members.factories import PASSWORD, Factories
 from tests.portal.support import csrf_token
+from tests.support.platform import running_platform
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
+def platform(members_app):
+    """Every service's API behind one URL, with real workers carrying events between them."""
+    yield from running_platform(members_app)
+
+
+@pytest.fixture(scope="package")
 def portal_app(platform):
     from services.portal import create_app
 

@@ -166,3 +166,13 @@ class Platform:
         )
         assert opened.status_code == 200, opened.get_json()
         return project
+
+
+def running_platform(members_app):
+    """For a package-scoped fixture: the platform while that package's tests run, stopped after,
+    so its workers never take the queues of another package's tests."""
+    running = Platform(members_app).start()
+    try:
+        yield running
+    finally:
+        running.stop()
