@@ -42,3 +42,24 @@ def wait_for_organisations(
         if time.monotonic() >= deadline:
             raise OrganisationsMissing(service, missing, timeout)
         time.sleep(poll)
+
+
+def register_seed_command(app, service: str, seed, done: str, default_timeout: float) -> None:
+    """`flask seed-demo` on a service's app: `seed(timeout)` runs, `done` (with `{added}`) says
+    what it added; the missing organisations' message when they never came."""
+    import click
+
+    @app.cli.command("seed-demo")
+    @click.option(
+        "--timeout",
+        default=default_timeout,
+        show_default=True,
+        help=f"Seconds to wait for members' demo organisations to reach {service}.",
+    )
+    def seed_demo_command(timeout: float):
+        """Add the service's demo data (adds nothing the second time)."""
+        try:
+            added = seed(timeout)
+        except OrganisationsMissing as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(done.format(added=added))

@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
-import click
 from sqlalchemy import select
 
 from shared import demo_data
@@ -464,18 +463,10 @@ def seed_demo(timeout: float = DEFAULT_TIMEOUT, today: date | None = None) -> in
 
 def register_cli(app) -> None:
     """`flask seed-demo`: the demo news, events and call, safe to run again."""
-
-    @app.cli.command("seed-demo")
-    @click.option(
-        "--timeout",
-        default=DEFAULT_TIMEOUT,
-        show_default=True,
-        help="Seconds to wait for members' demo organisations to reach announcements.",
+    demo_data.register_seed_command(
+        app,
+        "announcements",
+        seed_demo,
+        "Demo data: {added} announcement(s) published.",
+        DEFAULT_TIMEOUT,
     )
-    def seed_demo_command(timeout: float):
-        """Publish the demo announcements (adds nothing the second time)."""
-        try:
-            added = seed_demo(timeout)
-        except demo_data.OrganisationsMissing as exc:
-            raise click.ClickException(str(exc)) from exc
-        click.echo(f"Demo data: {added} announcement(s) published.")

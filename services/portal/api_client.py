@@ -128,3 +128,13 @@ def announcements(path: str) -> str:
 def notifications(path: str) -> str:
     """The path of a notifications API resource."""
     return f"/api/notifications/v1{path}"
+
+
+def quietly(fetch) -> list:
+    """What `fetch()` returns, or nothing while its service does not answer: for a panel of a
+    page that must render anyway (home, dashboard)."""
+    try:
+        return fetch()
+    except ApiUnavailable as exc:
+        log.warning("a page panel is empty, its API is unavailable: %s", exc)
+        return []

@@ -53,25 +53,22 @@ def select_locale() -> str:
     return negotiate(request.headers.get("Accept-Language")) or DEFAULT_LOCALE
 
 
+# The vocabularies a code is shown from, by kind.
+VOCABULARIES = {
+    "sector": vocabulary.SECTORS,
+    "kind": vocabulary.KINDS,
+    "park": vocabulary.PARKS,
+    "size": vocabulary.SIZES,
+}
+
+
 def label(kind: str, code: str | None, language: str) -> str:
     """A vocabulary code (sector, kind, park, size) as words in the reader's language."""
-    table = {
-        "sector": vocabulary.SECTORS,
-        "kind": vocabulary.KINDS,
-        "park": vocabulary.PARKS,
-        "size": vocabulary.SIZES,
-    }[kind]
-    return pick(table.get(code or ""), language) or (code or "")
+    return pick(VOCABULARIES[kind].get(code or ""), language) or (code or "")
 
 
 def choices(kind: str, language: str) -> list[tuple[str, str]]:
-    table = {
-        "sector": vocabulary.SECTORS,
-        "kind": vocabulary.KINDS,
-        "park": vocabulary.PARKS,
-        "size": vocabulary.SIZES,
-    }[kind]
-    return [(code, pick(labels, language)) for code, labels in table.items()]
+    return [(code, pick(labels, language)) for code, labels in VOCABULARIES[kind].items()]
 
 
 def country_name(code: str | None, language: str) -> str:

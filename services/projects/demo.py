@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-import click
 from sqlalchemy import select
 
 from shared import demo_data
@@ -540,18 +539,6 @@ def seed_demo(timeout: float = DEFAULT_TIMEOUT) -> int:
 
 def register_cli(app) -> None:
     """`flask seed-demo`: the demo projects, safe to run again."""
-
-    @app.cli.command("seed-demo")
-    @click.option(
-        "--timeout",
-        default=DEFAULT_TIMEOUT,
-        show_default=True,
-        help="Seconds to wait for members' demo organisations to reach projects.",
+    demo_data.register_seed_command(
+        app, "projects", seed_demo, "Demo data: {added} project(s) added.", DEFAULT_TIMEOUT
     )
-    def seed_demo_command(timeout: float):
-        """Add the demo projects (adds nothing the second time)."""
-        try:
-            added = seed_demo(timeout)
-        except demo_data.OrganisationsMissing as exc:
-            raise click.ClickException(str(exc)) from exc
-        click.echo(f"Demo data: {added} project(s) added.")

@@ -52,10 +52,11 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(module.bp)
 
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+
     @app.context_processor
     def _globals():
         language = str(get_locale())
-        endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
         person = current_person()
         return {
             "person": person,

@@ -40,7 +40,7 @@ from ..announcement_forms import (
     split_tags,
     translated,
 )
-from ..api_client import ApiError, ApiUnavailable, announcements, members
+from ..api_client import ApiError, ApiUnavailable, announcements, members, quietly
 from ..auth import api, current_person, login_required, platform_admin_required
 from ..forms import EmptyForm, show_api_error
 from .account import _unexplained
@@ -90,22 +90,13 @@ def _listing(kind: str | None, limit: int, cursor: str | None = None) -> dict:
     return api("GET", announcements("/announcements"), params=params).json()
 
 
-def _quietly(fetch) -> list[dict]:
-    """Items for a page that must still render while announcements does not answer."""
-    try:
-        return fetch()
-    except ApiUnavailable:
-        log.warning("announcements unavailable: the page shows none")
-        return []
-
-
 def latest_news(limit: int = 3) -> list[dict]:
     """The newest news the reader may see, as the API lists them (no body).
 
     For the home page and dashboard: [] while the announcements API is down, so those pages
     still render; any other refusal propagates (a 401 sends the person to sign in again).
     """
-    return _quietly(lambda: _listing("news", limit)["items"])
+    return quietly(lambda: _listing("news", limit)["items"])
 
 
 def open_calls(limit: int = 3) -> list[dict]:
@@ -114,7 +105,7 @@ def open_calls(limit: int = 3) -> list[dict]:
     A call has no deadline in the announcements API: it is open while published, and staff
     withdraw it when it closes.
     """
-    return _quietly(lambda: _listing("call", limit)["items"])
+    return quietly(lambda: _listing("call", limit)["items"])
 
 
 def upcoming_events(limit: int = 3, pages: int = 3) -> list[dict]:
@@ -141,7 +132,7 @@ def upcoming_events(limit: int = 3, pages: int = 3) -> list[dict]:
         ahead.sort(key=lambda item: item["starts_at"])
         return ahead[:limit]
 
-    return _quietly(fetch)
+    return quietly(fetch)
 
 
 def _fetch(announcement_id: uuid.UUID) -> dict:

@@ -6,7 +6,7 @@ import logging
 
 from flask import Blueprint, render_template
 
-from ..api_client import ApiError, ApiUnavailable
+from ..api_client import ApiError, ApiUnavailable, quietly
 from ..api_client import notifications as notifications_api
 from ..api_client import projects as projects_api
 from ..auth import api, current_person, login_required
@@ -43,26 +43,17 @@ def _partners_for(mine: list[dict]) -> tuple[dict | None, list[dict]]:
     return seeking, found
 
 
-def _quietly(fetch) -> list[dict]:
-    """A panel's items, or none while its service does not answer: the dashboard still shows."""
-    try:
-        return fetch()
-    except ApiUnavailable as exc:
-        log.warning("dashboard panel unavailable: %s", exc)
-        return []
-
-
 @bp.get("", endpoint="index")
 @login_required
 def index():
     person = current_person()
-    mine = _quietly(lambda: projects.my_projects(SHOWN)) if person.get("organisation_id") else []
+    mine = quietly(lambda: projects.my_projects(SHOWN)) if person.get("organisation_id") else []
     seeking, partners = _partners_for(mine)
     return render_template(
         "dashboard/index.html",
         notifications=_latest_notifications(),
         mine=mine,
-        recommended=_quietly(lambda: projects.recommended(SHOWN)),
+        recommended=quietly(lambda: projects.recommended(SHOWN)),
         seeking=seeking,
         partners=partners,
         events=announcements.upcoming_events(3),

@@ -565,112 +565,93 @@ def change_state(project_id: uuid.UUID):
     return redirect(url_for("projects.detail", project_id=project_id))
 
 
+def _send(project_id, method: str, path: str, done: str, body=None, form=None, **shown):
+    """One action on a project through the API, then back to its page: `done` flashed on
+    success; an error the form's fields explain shows the page again with that form (`shown`
+    names it); any other refusal is flashed. An unknown project or application is a 404."""
+    try:
+        api(method, projects(path), json=body)
+    except ApiError as error:
+        if error.status == 404:
+            abort(404)
+        if form is not None and show_project_error(form, error):
+            return _render_detail(project_id, **shown)
+        _refused(error)
+    else:
+        flash(done, "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
 @bp.post("/<uuid:project_id>/applications")
 @login_required
 def apply(project_id: uuid.UUID):
     form = ApplicationForm()
-    if form.validate_on_submit():
-        body = {"message": form.message.data.strip()}
-        try:
-            api("POST", projects(f"/projects/{project_id}/applications"), json=body)
-        except ApiError as error:
-            if error.status == 404:
-                abort(404)
-            if not show_project_error(form, error):
-                _refused(error)
-                return redirect(url_for("projects.detail", project_id=project_id))
-        else:
-            flash(_("Your application is sent. The project's owner will decide on it."), "success")
-            return redirect(url_for("projects.detail", project_id=project_id))
-    return _render_detail(project_id, apply_form=form)
+    if not form.validate_on_submit():
+        return _render_detail(project_id, apply_form=form)
+    return _send(
+        project_id,
+        "POST",
+        f"/projects/{project_id}/applications",
+        _("Your application is sent. The project's owner will decide on it."),
+        {"message": form.message.data.strip()},
+        form,
+        apply_form=form,
+    )
 
 
 @bp.post("/<uuid:project_id>/applications/<uuid:application_id>/decision")
 @login_required
 def decide(project_id: uuid.UUID, application_id: uuid.UUID):
     form = DecisionForm(prefix=f"a{application_id}")
-    if form.validate_on_submit():
-        body = {
-            "decision": form.decision.data,
-            "role": form.role.data or "partner",
-            "reason": (form.reason.data or "").strip() or None,
-        }
-        try:
-            api("POST", projects(f"/applications/{application_id}/decision"), json=body)
-        except ApiError as error:
-            if error.status == 404:
-                abort(404)
-            if not show_project_error(form, error):
-                _refused(error)
-                return redirect(url_for("projects.detail", project_id=project_id))
-        else:
-            if form.decision.data == "accepted":
-                flash(
-                    _("The application is accepted: the organisation is now a partner."), "success"
-                )
-            else:
-                flash(_("The application is declined."), "success")
-            return redirect(url_for("projects.detail", project_id=project_id))
-    return _render_detail(project_id, decision_forms={str(application_id): form})
+    forms = {"decision_forms": {str(application_id): form}}
+    if not form.validate_on_submit():
+        return _render_detail(project_id, **forms)
+    body = {
+        "decision": form.decision.data,
+        "role": form.role.data or "partner",
+        "reason": (form.reason.data or "").strip() or None,
+    }
+    if form.decision.data == "accepted":
+        done = _("The application is accepted: the organisation is now a partner.")
+    else:
+        done = _("The application is declined.")
+    path = f"/applications/{application_id}/decision"
+    return _send(project_id, "POST", path, done, body, form, **forms)
 
 
 @bp.post("/<uuid:project_id>/applications/<uuid:application_id>/withdrawal")
 @login_required
 def withdraw(project_id: uuid.UUID, application_id: uuid.UUID):
-    if EmptyForm().validate_on_submit():
-        try:
-            api("POST", projects(f"/applications/{application_id}/withdrawal"))
-        except ApiError as error:
-            if error.status == 404:
-                abort(404)
-            _refused(error)
-        else:
-            flash(_("Your application is withdrawn."), "success")
-    return redirect(url_for("projects.detail", project_id=project_id))
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("projects.detail", project_id=project_id))
+    path = f"/applications/{application_id}/withdrawal"
+    return _send(project_id, "POST", path, _("Your application is withdrawn."))
 
 
 @bp.post("/<uuid:project_id>/milestones")
 @login_required
 def add_milestone(project_id: uuid.UUID):
     form = MilestoneForm()
-    if form.validate_on_submit():
-        body = {
-            "title": {code: (form[f"title_{code}"].data or "").strip() for code in LANGUAGES},
-            "starts_on": form.starts_on.data.isoformat() if form.starts_on.data else None,
-            "due_on": form.due_on.data.isoformat(),
-            "progress": form.progress.data or 0,
-        }
-        try:
-            api("POST", projects(f"/projects/{project_id}/milestones"), json=body)
-        except ApiError as error:
-            if error.status == 404:
-                abort(404)
-            if not show_project_error(form, error):
-                _refused(error)
-                return redirect(url_for("projects.detail", project_id=project_id))
-        else:
-            flash(_("The milestone is added."), "success")
-            return redirect(url_for("projects.detail", project_id=project_id))
-    return _render_detail(project_id, milestone_form=form)
+    if not form.validate_on_submit():
+        return _render_detail(project_id, milestone_form=form)
+    body = {
+        "title": {code: (form[f"title_{code}"].data or "").strip() for code in LANGUAGES},
+        "starts_on": form.starts_on.data.isoformat() if form.starts_on.data else None,
+        "due_on": form.due_on.data.isoformat(),
+        "progress": form.progress.data or 0,
+    }
+    path = f"/projects/{project_id}/milestones"
+    done = _("The milestone is added.")
+    return _send(project_id, "POST", path, done, body, form, milestone_form=form)
 
 
 @bp.post("/<uuid:project_id>/milestones/<uuid:milestone_id>")
 @login_required
 def update_milestone(project_id: uuid.UUID, milestone_id: uuid.UUID):
     form = ProgressForm(prefix=f"m{milestone_id}")
-    if form.validate_on_submit():
-        try:
-            api(
-                "PATCH",
-                projects(f"/projects/{project_id}/milestones/{milestone_id}"),
-                json={"progress": form.progress.data},
-            )
-        except ApiError as error:
-            if error.status == 404:
-                abort(404)
-            _refused(error)
-        else:
-            flash(_("The progress is saved."), "success")
-    else:
+    if not form.validate_on_submit():
         flash(_("Give a number from 0 to 100."), "error")
-    return redirect(url_for("projects.detail", project_id=project_id))
+        return redirect(url_for("projects.detail", project_id=project_id))
+    path = f"/projects/{project_id}/milestones/{milestone_id}"
+    body = {"progress": form.progress.data}
+    return _send(project_id, "PATCH", path, _("The progress is saved."), body)

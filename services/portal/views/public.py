@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from shared.i18n import LOCALES
 
 from .. import i18n
-from ..api_client import ApiError, ApiUnavailable, members
+from ..api_client import ApiError, members, quietly
 from ..api_client import projects as projects_api
 from ..auth import api, current_person, remember_person
 from ..forms import EmptyForm
@@ -31,10 +31,7 @@ def _directory(params: dict) -> dict:
 def _open_projects(limit: int) -> list[dict]:
     """Projects whose call for partners is open, as the reader may see them; none while down."""
     params = {"open_calls": "true", "limit": limit, "lang": str(get_locale())}
-    try:
-        return api("GET", projects_api("/projects"), params=params).json()["items"]
-    except ApiUnavailable:
-        return []
+    return quietly(lambda: api("GET", projects_api("/projects"), params=params).json()["items"])
 
 
 @bp.get("/")
