@@ -27,6 +27,8 @@ from shared.context import (
 )
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# The route a request matched, left in its WSGI environ for middleware (`shared.response_cache`).
+RULE_ENVIRON_KEY = "platform.rule"
 
 HTTP_REQUESTS = Counter(
     "http_requests_total",
@@ -119,7 +121,7 @@ class _RequestMetrics:
 
 def init_app(app: Flask, service: str) -> None:
     """Request id in and out, metrics per endpoint, /healthz, /readyz and /metrics."""
-    request_metrics = _RequestMetrics(service)
+    request_metrics = app.extensions["request_metrics"] = _RequestMetrics(service)
 
     # One hook each way, reading the request object once: these run on every request.
     @app.before_request
@@ -142,12 +144,10 @@ def init_app(app: Flask, service: str) -> None:
             return response
         response.headers[REQUEST_ID_HEADER] = started[0]
         rule = current.url_rule
+        label = current.environ[RULE_ENVIRON_KEY] = rule.rule if rule is not None else "unmatched"
         if current.endpoint != "metrics":
             request_metrics.observe(
-                current.method,
-                rule.rule if rule is not None else "unmatched",
-                response.status_code,
-                time.perf_counter() - started[2],
+                current.method, label, response.status_code, time.perf_counter() - started[2]
             )
         return response
 

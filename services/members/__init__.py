@@ -1,17 +1,24 @@
 """members: organisations, people, roles, sign-in and integrator credentials."""
 
+import re
 from pathlib import Path
+
+# Anonymous reads that are the same for every reader: the directory, a profile, the vocabulary.
+PUBLIC_READS = re.compile(
+    r"/api/members/v1/(directory|vocabulary|organisations/[0-9a-fA-F-]{32,36})$"
+)
 
 
 def create_app(config: dict | None = None):
     """Build the members service app (the identity provider of the platform)."""
     from shared import text_terms
     from shared.app import create_service_app
+    from shared.response_cache import ResponseCache
 
     from . import demo, events
     from .api import blueprints
     from .domain.keys import local_key_source
-    from .models import db
+    from .models import db, organisations_version
 
     app = create_service_app(
         "members",
@@ -24,6 +31,8 @@ def create_app(config: dict | None = None):
         key_source=local_key_source(),
         config=config,
     )
+    # Answered from memory while no organisation has been written since they were rendered.
+    ResponseCache(app, PUBLIC_READS, organisations_version)
     demo.register_cli(app)
     events.register_cli(app)
     # The directory cuts Chinese queries with jieba: load it as the worker boots, not in the

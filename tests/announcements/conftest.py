@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.announcements import factories
+from tests.support.databases import empty
 
 
 @pytest.fixture(scope="session")
@@ -18,21 +19,14 @@ def announcements_app(migrated):
     return create_app({"TESTING": True}, key_source=factories.KEY_SOURCE)
 
 
-def _empty(db) -> None:
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
-
-
 @pytest.fixture
 def app(announcements_app):
     from services.announcements.models import db
 
-    _empty(db)
+    empty(db)
     yield announcements_app
     _check_outbox(db)
-    _empty(db)
+    empty(db)
 
 
 def _check_outbox(db) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.members import factories
+from tests.support.databases import empty
 
 
 @pytest.fixture
@@ -12,11 +13,7 @@ def app(members_app):
     from services.members.models import db
 
     yield members_app
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name != "signing_keys":
-                connection.execute(table.delete())
+    empty(db)
 
 
 @pytest.fixture

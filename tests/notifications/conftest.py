@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from tests.support.databases import empty
+
 # Worker processes started by these tests read the same settings from the environment.
 os.environ["WEBHOOKS_ALLOW_PRIVATE_TARGETS"] = "true"
 os.environ["WEBHOOKS_RETRY_SCHEDULE"] = "0,0.05,0.05,0.05,0.05"
@@ -42,10 +44,7 @@ def app(notifications_app):
         yield notifications_app
     notifications_app.config.clear()
     notifications_app.config.update(saved)
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty(db)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.projects import factories
+from tests.support.databases import empty
 
 
 @pytest.fixture(scope="session")
@@ -19,10 +20,7 @@ def app(projects_app):
     from services.projects.models import db
 
     yield projects_app
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty(db)
 
 
 @pytest.fixture

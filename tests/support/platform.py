@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from shared.events import catalogue
 from tests.portal.support import ThreadedServer
+from tests.support.databases import empty
 from tests.support.waiting import wait_until
 from tests.support.workers import Worker
 
@@ -129,12 +130,7 @@ class Platform:
     def empty(self) -> None:
         """Every table of every service emptied, members' signing keys kept."""
         for service in SERVICES:
-            db = self._db(service)
-            db.session.remove()
-            with db.engine.begin() as connection:
-                for table in reversed(db.metadata.sorted_tables):
-                    if table.name != "signing_keys":
-                        connection.execute(table.delete())
+            empty(self._db(service))
 
     def clear_sessions(self) -> None:
         """Portal sessions and sign-in rate limits of earlier tests, the queues left alone."""

@@ -5,15 +5,27 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, delete, event, insert, inspect
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    delete,
+    event,
+    insert,
+    inspect,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import utcnow
 
 from ..domain import search_terms
-from . import Base
+from . import Base, db
 
-__all__ = ["Organisation", "OrganisationTerm"]
+__all__ = ["Organisation", "OrganisationTerm", "OrganisationsVersion", "organisations_version"]
 
 # Bytewise order on PostgreSQL, as SQLite's default, so a prefix is one index range on both.
 TERM_TYPE = String(search_terms.MAX_TERM_LENGTH).with_variant(
@@ -121,3 +133,59 @@ def _before_update(_mapper, _connection, target):
 def _after_update(_mapper, connection, target):
     if inspect(target).info.pop("reindex", False):
         _write_terms(connection, target, replace=True)
+
+
+class OrganisationsVersion(Base):
+    """One row counting the transactions that wrote organisations.
+
+    Rendered public reads of organisations (the directory, a profile) are reused while it is
+    unchanged (`shared.response_cache`); every write bumps it in its own transaction.
+    """
+
+    __tablename__ = "organisations_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+_VERSION = OrganisationsVersion.__table__
+BUMP_VERSION = update(_VERSION).where(_VERSION.c.id == 1).values(value=_VERSION.c.value + 1)
+# Plain SQL, the same on every backend: read on the DB-API connection, under SQLAlchemy's cost.
+READ_VERSION = "SELECT value FROM organisations_version WHERE id = 1"
+_BUMPED = "organisations_version_bumped"
+
+
+@event.listens_for(db.session, "before_flush")
+def _bump_version(session, _flush_context, _instances):
+    """Once per transaction, before its first organisation row is written.
+
+    First, so that every transaction writing organisations takes this row's lock before any
+    organisation's: two such transactions on PostgreSQL queue here instead of deadlocking.
+    """
+    if session.info.get(_BUMPED):
+        return
+    touched = (session.new, session.dirty, session.deleted)
+    if any(isinstance(item, Organisation) for items in touched for item in items):
+        session.connection().execute(BUMP_VERSION)
+        session.info[_BUMPED] = True
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_bump(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_BUMPED, None)
+
+
+def organisations_version() -> int | None:
+    """The current version, read on the pooled DB-API connection; None before the migration."""
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(READ_VERSION)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool, which ends the read's transaction
+    return None if row is None else row[0]
