@@ -8,7 +8,8 @@ tagged with the version read *before* it was rendered, and reuses one only while
 unchanged: a reader never gets older data than the database holds, whichever process answers.
 
 Requests with credentials, other methods and responses that are not public 200s go through the
-app untouched; a request's `Cache-Control: no-cache` has its response rendered afresh. `X-Cache: hit` or `miss` tells operators (and tests) which way a request went.
+app untouched; a request's `Cache-Control: no-cache` has its response rendered afresh.
+`X-Cache: hit` or `miss` tells operators (and tests) which way a request went.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class ResponseCache:
     """WSGI middleware around a Flask app; see the module's docstring.
 
     `paths` says which paths may be stored; `version` reads the current version of their data
-    (None: unknown, nothing is stored or reused).
+    (None: unknown, nothing is stored or reused). A process keeps at most `max_bytes` of
+    answers, none larger than `max_body`.
     """
 
     def __init__(
@@ -67,7 +69,7 @@ class ResponseCache:
         paths: re.Pattern,
         version: Callable[[], object | None],
         *,
-        size: int = 512,
+        max_bytes: int = 16 * 1024 * 1024,
         max_body: int = 256 * 1024,
     ):
         self.app = app.wsgi_app
@@ -75,7 +77,8 @@ class ResponseCache:
         self.version = version
         self.max_body = max_body
         self.metrics = app.extensions["request_metrics"]
-        self._stored: LRUCache = LRUCache(maxsize=size)
+        # Bounded by the bodies' bytes, least recently used first out.
+        self._stored: LRUCache = LRUCache(maxsize=max_bytes, getsizeof=lambda s: len(s.body) + 512)
         self._lock = threading.Lock()  # LRUCache reorders on every read
         app.wsgi_app = self
 
