@@ -153,6 +153,36 @@ def measure_ceiling(seconds: float = 5) -> Result:
         return load(base + "/", seconds)
 
 
+class Ceiling:
+    """The ceiling served throughout, loaded right before and right after each measurement.
+
+    A measurement's ratio is to the mean of the two loads beside it, so a drift of the machine's
+    load (other processes, CPU frequency) weighs on both sides of the ratio; the load after one
+    measurement is the load before the next.
+    """
+
+    def __init__(self, url: str, seconds: float):
+        self.url = url
+        self.seconds = seconds
+        self._last: Result | None = None
+
+    def around(self, url: str, headers: dict | None = None) -> tuple[Result, Result]:
+        """Load `url`; its result and the ceiling beside it."""
+        before = self._last or load(self.url, self.seconds)
+        result = load(url, self.seconds, headers=headers)
+        after = self._last = load(self.url, self.seconds)
+        beside = Result((before.rps + after.rps) / 2, (before.p99_ms + after.p99_ms) / 2, 0)
+        return result, beside
+
+
+@contextlib.contextmanager
+def ceiling_beside(seconds: float = 5):
+    """A `Ceiling` for loads measured while it is served."""
+    with gunicorn("ceiling:app", pythonpath=str(ROOT / "bench")) as base:
+        load(base + "/", 1)
+        yield Ceiling(base + "/", seconds)
+
+
 def report(label: str, result: Result, ceiling: Result, aim: float | None = None) -> str:
     rps_ratio, p99_ratio = result.ratio_to(ceiling)
     verdict = ""

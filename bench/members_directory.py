@@ -3,9 +3,9 @@
 Repeated anonymous reads are answered from memory while no organisation changes
 (`shared/response_cache.py`): the figures with an aim are those a client gets, and each search is
 measured again with `Cache-Control: no-cache`, rendered every time, to show what rendering costs.
-Each figure is a ratio to the ceiling (a bare WSGI app, same gunicorn settings, same run); the
-last lines compare the 100,000-row ratios with the 10,000-row ones: they must not fall. The
-ceiling is measured again before each size, since the machine's load drifts.
+Each figure is a ratio to the ceiling (a bare WSGI app, same gunicorn settings, same run), loaded
+right before and right after it, since the machine's load drifts; the last lines compare the
+100,000-row ratios with the 10,000-row ones: they must not fall.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import quote
 import requests
 
 from bench import databases
-from bench.harness import gunicorn, load, measure_ceiling, report
+from bench.harness import Ceiling, ceiling_beside, gunicorn, load, report
 from bench.organisations import fill
 from shared.db import build_engine
 
@@ -40,34 +40,32 @@ def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     return response.status_code, dict(response.headers), response.content
 
 
-def _measure(base: str, org_id: str, ceiling, label: str) -> dict:
-    """Load each request in turn; the results by name, after a check that each answers well."""
-    seconds = databases.seconds()
+def _measure(base: str, org_id: str, ceiling: Ceiling, label: str) -> dict:
+    """Each request loaded in turn beside the ceiling; (result, ceiling beside it) by name."""
     results = {}
+
+    def measure(name: str, line: str, url: str, headers=None, aim=None) -> None:
+        results[name] = ceiling.around(url, headers)
+        report(f"{label}: {line}", *results[name], aim)
+
     for name, query in SEARCHES.items():
         url = f"{base}{PREFIX}/directory?{query}"
         status, _, body = _get(url)
         items = json.loads(body)["items"] if status == 200 else []
         assert status == 200 and len(items) == 20, f"{url}: {status}, {len(items)} items"
         load(url, 3)  # each worker loads jieba on its first Chinese query
-        results[name] = load(url, seconds)
-        report(f"{label}: {name}", results[name], ceiling, AIM_DIRECTORY)
+        measure(name, name, url, aim=AIM_DIRECTORY)
         # What a page costs to render: the client's no-cache skips the stored answers.
-        results[f"{name} rendered"] = load(url, seconds, headers=RENDERED)
-        report(f"{label}: {name} (rendered)", results[f"{name} rendered"], ceiling)
+        measure(f"{name} rendered", f"{name} (rendered)", url, RENDERED)
     url = f"{base}{PREFIX}/organisations/{org_id}"
     status, headers, _ = _get(url)
     assert status == 200, f"{url}: {status}"
     etag = headers["ETag"]
     assert _get(url, {"If-None-Match": etag})[0] == 304
-    results["organisation"] = load(url, seconds)
-    report(f"{label}: one organisation (200, full body)", results["organisation"], ceiling)
-    results["conditional"] = load(url, seconds, headers={"If-None-Match": etag})
-    report(
-        f"{label}: one organisation (If-None-Match, 304)",
-        results["conditional"],
-        ceiling,
-        AIM_ORGANISATION,
+    measure("organisation", "one organisation (200, full body)", url)
+    conditional = {"If-None-Match": etag}
+    measure(
+        "conditional", "one organisation (If-None-Match, 304)", url, conditional, AIM_ORGANISATION
     )
     return results
 
@@ -92,13 +90,21 @@ def main() -> None:
         for count in (small, large):
             if count == large:
                 fill(engine, large - small, seed=2)
-            # The ceiling again at each size: on a shared machine the load drifts in minutes.
-            ceiling = measure_ceiling(databases.seconds())
-            report(f"{count:>7,} orgs: ceiling (bare WSGI app)", ceiling, ceiling)
-            with gunicorn("services.members:create_app()", env) as base:
+            # On a shared machine the load drifts in minutes: each figure is a ratio to the
+            # ceiling loaded right before and right after it.
+            with (
+                ceiling_beside(databases.seconds()) as ceiling,
+                gunicorn("services.members:create_app()", env) as base,
+            ):
                 measured = _measure(base, org_id, ceiling, f"{count:>7,} orgs")
+            ceilings = [beside.rps for _, beside in measured.values()]
+            print(
+                f"{count:>7,} orgs: the ceiling measured {min(ceilings):.0f}"
+                f"-{max(ceilings):.0f} req/s beside these figures",
+                flush=True,
+            )
             figures[count] = {
-                name: result.ratio_to(ceiling)[0] for name, result in measured.items()
+                name: result.ratio_to(beside)[0] for name, (result, beside) in measured.items()
             }
         engine.dispose()
     for name in figures[small]:
