@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, URLField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    URLField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .forms import REQUIRED, CheckboxesField
@@ -145,19 +153,57 @@ class EndpointForm(FlaskForm):
         if self.scope.data == "selected" and not field.data:
             raise ValidationError(_l("Choose at least one event type."))
 
+    def chosen_flavour(self) -> str:
+        return self.flavour.data
+
     def validate_flavour_secret(self, field):
-        if self.flavour.data in SIGNED_FLAVOURS and not (field.data or "").strip():
+        if self.chosen_flavour() in SIGNED_FLAVOURS and not (field.data or "").strip():
             raise ValidationError(_l("DingTalk and Feishu robots need their signing secret."))
 
     def payload(self) -> dict:
         body = {
             "url": self.url.data.strip(),
             "description": (self.description.data or "").strip(),
-            "flavour": self.flavour.data,
+            "flavour": self.chosen_flavour(),
             "language": self.language.data,
             "event_types": self.event_types.data if self.scope.data == "selected" else None,
             "rate_limit": self.rate_limit.data,
         }
-        if self.flavour.data in SIGNED_FLAVOURS:
+        if self.chosen_flavour() in SIGNED_FLAVOURS:
             body["flavour_secret"] = self.flavour_secret.data.strip()
         return body
+
+
+class EndpointEditForm(EndpointForm):
+    """Changes to an endpoint: its format stays (the API does not change it), and an empty
+    robot secret keeps the one already set, which the API never shows again."""
+
+    flavour = None
+
+    def __init__(self, *args, flavour: str = "standard", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_flavour = flavour
+
+    def chosen_flavour(self) -> str:
+        return self.fixed_flavour
+
+    def validate_flavour_secret(self, field):
+        pass
+
+    def payload(self) -> dict:
+        body = super().payload()
+        del body["flavour"]
+        if not body.get("flavour_secret"):
+            body.pop("flavour_secret", None)
+        return body
+
+
+class RecoverForm(FlaskForm):
+    """A wall time in the reader's zone from which failed and held messages are sent again."""
+
+    since = DateTimeLocalField(
+        _l("Send again what failed or was held since"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"step": 60},
+    )

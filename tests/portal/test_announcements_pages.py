@@ -249,6 +249,95 @@ def test_registration_needs_sign_in_and_a_csrf_token(browser, make, news, staff)
     assert news.registration(person, event["id"]) is None
 
 
+# --- Attendees, for organisers ---
+
+
+def _attendee_setup(make, news, staff):
+    """An event organised by one organisation, with a place taken by one of its people (a
+    Chinese name) and the waiting list's first place taken by someone of another organisation."""
+    organiser = make.organisation(name="Lérins Connect")
+    guests = make.organisation(name="Nanjing Sensors", name_zh="南京传感器有限公司")
+    organiser_admin = make.admin(organiser)
+    colleague = make.user(organiser, full_name="王小明")
+    guest = make.user(guests, full_name="Camille Martin")
+    event = news.create(staff, "event", capacity=1, author_organisation_id=str(organiser.id))
+    for person in (colleague, guest):
+        done = news.client.post(
+            f"{API}/announcements/{event['id']}/registrations", headers=make.headers(person)
+        )
+        assert done.status_code == 201, done.get_json()
+    assert news.registration(guest, event["id"]) == "waiting"
+    return event, organiser_admin, guest
+
+
+def _csv_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_the_organiser_sees_the_attendees_and_downloads_them(browser, make, news, staff):
+    event, organiser_admin, _guest = _attendee_setup(make, news, staff)
+    page = f"/announcements/{event['id']}"
+    browser.sign_in(organiser_admin.email)
+    shown = _text(browser.get(page))
+    assert "Attendees" in shown and "1 person registered" in shown and "1 person waiting" in shown
+    rows = re.findall(r'<tr class="attendee attendee--(\w+)">(.*?)</tr>', shown, re.S)
+    assert [status for status, _cells in rows] == ["registered", "waiting"]
+    assert "王小明" in rows[0][1] and "Lérins Connect" in rows[0][1]
+    # the waiting guest is of another organisation: members gives the organiser no name
+    assert "Camille Martin" not in shown and "南京传感器有限公司" in rows[1][1]
+    assert f'href="{page}/attendees.csv"' in shown
+
+    download = browser.get(f"{page}/attendees.csv")
+    assert download.status_code == 200
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert download.headers["Content-Disposition"] == (
+        'attachment; filename="a-event-title-attendees.csv"'
+    )
+    header, first, second = _csv_rows(download)
+    assert header[:4] == ["Full name", "Organisation", "Chinese name of the organisation", "Status"]
+    assert header[4] == "Requested at (Europe/Paris)"
+    assert first[:4] == ["王小明", "Lérins Connect", "", "Registered"]
+    assert second[:4] == ["", "Nanjing Sensors", "南京传感器有限公司", "Waiting list"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", first[4])
+
+
+def test_staff_see_every_attendees_name(browser, make, news, staff):
+    event, _organiser_admin, _guest = _attendee_setup(make, news, staff)
+    browser.sign_in(staff.email)
+    rows = _csv_rows(browser.get(f"/announcements/{event['id']}/attendees.csv"))
+    assert [row[0] for row in rows[1:]] == ["王小明", "Camille Martin"]
+
+
+def test_an_attendee_who_does_not_organise_sees_no_list_and_no_download(browser, make, news, staff):
+    event, _organiser_admin, guest = _attendee_setup(make, news, staff)
+    page = f"/announcements/{event['id']}"
+    download = f"{page}/attendees.csv"
+    assert browser.get(download).status_code == 302  # anonymous: sign in first
+    browser.sign_in(guest.email)
+    shown = _text(browser.get(page))
+    assert "You are on the waiting list" in shown
+    assert "Attendees" not in shown and "attendees.csv" not in shown and "王小明" not in shown
+    assert browser.get(download).status_code == 403
+    other_admin = browser.__class__(browser.client.application.test_client())
+    other_admin.sign_in(make.admin(make.organisation()).email)
+    assert "attendees.csv" not in _text(other_admin.get(page))
+    assert other_admin.get(download).status_code == 403
+
+
+def test_a_spreadsheet_formula_in_a_name_is_written_as_text(app):
+    from services.portal.views.announcements import attendees_csv
+
+    row = {"organisation": "=HYPERLINK(1)", "organisation_zh": "", "requested_at": None}
+    with app.test_request_context():
+        text = attendees_csv({"rows": [{**row, "name": "@SUM(A1)", "status": "registered"}]})
+    assert "'@SUM(A1)" in text and "'=HYPERLINK(1)" in text
+
+
 # --- Calendar files and feeds ---
 
 

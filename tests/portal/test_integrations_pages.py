@@ -186,3 +186,156 @@ def test_a_garbled_cursor_starts_the_list_again(browser, make):
     browser.sign_in(make.admin(make.organisation()).email)
     response = browser.get(f"{PAGE}?cursor=garbage")
     assert response.status_code == 302 and response.headers["Location"] == PAGE
+
+
+def _their_endpoint(platform, make, admin, org, **body) -> dict:
+    body = {"url": "https://hooks.example.org/first", "description": "First", **body}
+    created = _webhooks_api(platform, make, admin, "POST", f"{org.id}/webhooks", json=body)
+    assert created.status_code == 201, created.json
+    return created.json
+
+
+def test_the_edit_form_shows_the_current_values_and_saves_the_changes(browser, make, platform):
+    org = make.organisation()
+    admin = make.admin(org)
+    endpoint = _their_endpoint(platform, make, admin, org, rate_limit=7)
+    path = f"{org.id}/webhooks/{endpoint['id']}"
+    browser.sign_in(admin.email)
+    endpoint_page = f"{PAGE}/{endpoint['id']}"
+    page = browser.get(endpoint_page).get_data(as_text=True)
+    assert 'value="https://hooks.example.org/first"' in page and 'value="First"' in page
+    assert 'value="7"' in page
+
+    saved = browser.submit(
+        f"{endpoint_page}/edit",
+        _endpoint_form(
+            url="https://hooks.example.org/second",
+            description="Second",
+            language="fr",
+            scope="selected",
+            event_types=["organisation.verified"],
+            rate_limit="3",
+        ),
+        page=endpoint_page,
+    )
+    assert saved.status_code == 302 and saved.headers["Location"] == endpoint_page
+    after = _webhooks_api(platform, make, admin, "GET", path).json
+    assert after["url"] == "https://hooks.example.org/second"
+    assert after["description"] == "Second" and after["language"] == "fr"
+    assert after["event_types"] == ["organisation.verified"] and after["rate_limit"] == 3
+    assert after["flavour"] == "standard" and after["enabled"] is True
+    shown = browser.get(endpoint_page).get_data(as_text=True)
+    assert "The endpoint is saved." in shown and 'value="https://hooks.example.org/second"' in shown
+
+    browser.submit(f"{endpoint_page}/edit", _endpoint_form(url=after["url"]), page=endpoint_page)
+    back = _webhooks_api(platform, make, admin, "GET", path).json
+    assert back["event_types"] is None and back["rate_limit"] is None
+
+
+def test_a_refused_edit_is_shown_next_to_its_field_and_changes_nothing(browser, make, platform):
+    org = make.organisation()
+    admin = make.admin(org)
+    endpoint = _their_endpoint(platform, make, admin, org)
+    path = f"{org.id}/webhooks/{endpoint['id']}"
+    browser.sign_in(admin.email)
+    endpoint_page = f"{PAGE}/{endpoint['id']}"
+    target = f"{endpoint_page}/edit"
+    credentials = browser.submit(
+        target, _endpoint_form(url="https://user:pw@hooks.example.org/in"), page=endpoint_page
+    )
+    assert credentials.status_code == 200
+    assert "password out of the address" in _error_of(credentials.get_data(as_text=True), "url")
+    scheme = browser.submit(
+        target, _endpoint_form(url="ftp://files.example.org/in"), page=endpoint_page
+    ).get_data(as_text=True)
+    assert "https://" in _error_of(scheme, "url")
+    no_types = browser.submit(target, _endpoint_form(scope="selected"), page=endpoint_page)
+    assert "Choose at least one event type." in _error_of(
+        no_types.get_data(as_text=True), "event_types"
+    )
+    after = _webhooks_api(platform, make, admin, "GET", path).json
+    assert after["url"] == endpoint["url"] and after["description"] == "First"
+    assert after["event_types"] is None and after["updated_at"] == endpoint["updated_at"]
+
+
+def test_only_the_organisations_admins_edit_or_recover_its_endpoints(browser, make, platform):
+    mine, theirs = make.organisation(), make.organisation()
+    their_admin = make.admin(theirs)
+    endpoint = _their_endpoint(platform, make, their_admin, theirs)
+    target = f"{PAGE}/{endpoint['id']}"
+    since = {"since": "2026-01-01T00:00"}
+    changed = _endpoint_form(url="https://hooks.example.org/taken")
+
+    browser.sign_in(make.user(theirs).email)  # a plain member of the same organisation
+    assert browser.get(target).status_code == 403
+    assert browser.submit(f"{target}/edit", changed, page="/my-organisation").status_code == 403
+    assert browser.submit(f"{target}/recover", since, page="/my-organisation").status_code == 403
+
+    other = browser.__class__(browser.client.application.test_client())
+    other.sign_in(make.admin(mine).email)
+    assert other.submit(f"{target}/edit", changed, page=PAGE).status_code == 404
+    assert other.submit(f"{target}/recover", since, page=PAGE).status_code == 404
+
+    path = f"{theirs.id}/webhooks/{endpoint['id']}"
+    after = _webhooks_api(platform, make, their_admin, "GET", path).json
+    assert after["url"] == endpoint["url"] and after["updated_at"] == endpoint["updated_at"]
+
+
+def test_recover_sends_again_what_was_held_since_a_time_in_the_readers_zone(
+    browser, make, platform
+):
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    gone = Sink(responses=[410])  # the receiver says it is gone: the endpoint is disabled
+    try:
+        org = make.organisation()
+        admin = make.admin(org, timezone="Asia/Shanghai")
+        endpoint = _their_endpoint(platform, make, admin, org, url=gone.url)
+        path = f"{org.id}/webhooks/{endpoint['id']}"
+        endpoint_page = f"{PAGE}/{endpoint['id']}"
+        browser.sign_in(admin.email)
+        sent_at = datetime.now(UTC)
+        browser.submit(f"{endpoint_page}/test", {}, page=endpoint_page)
+        wait_until(lambda: not _webhooks_api(platform, make, admin, "GET", path).json["enabled"])
+        held = _webhooks_api(platform, make, admin, "GET", f"{path}/messages?status=held").json
+        assert len(held["items"]) == 1 and len(gone.requests) == 1
+
+        disabled = browser.get(endpoint_page).get_data(as_text=True)
+        assert "Enable the endpoint before sending its messages again." in disabled
+        assert 'name="since"' not in disabled
+        anyway = browser.submit(
+            f"{endpoint_page}/recover", {"since": "2026-01-01T00:00"}, page=endpoint_page
+        )
+        assert anyway.status_code == 302  # the API's refusal (409), said above the page
+        refused = browser.get(endpoint_page).get_data(as_text=True)
+        assert refused.count("Enable the endpoint before sending its messages again.") == 2
+        browser.submit(f"{endpoint_page}/enable", {}, page=endpoint_page)
+
+        # Half an hour before the test message, as a wall time in Shanghai (UTC+8): read as
+        # UTC it would be hours after the message, and nothing would be sent again.
+        since = (sent_at - timedelta(minutes=30)).astimezone(ZoneInfo("Asia/Shanghai"))
+        done = browser.submit(
+            f"{endpoint_page}/recover",
+            {"since": since.strftime("%Y-%m-%dT%H:%M")},
+            page=endpoint_page,
+        )
+        assert done.status_code == 302
+        shown = browser.get(endpoint_page).get_data(as_text=True)
+        assert "1 message is queued to be sent again." in shown
+        wait_until(lambda: len(gone.requests) == 2, timeout=20)
+        first, again = ({k.lower(): v for k, v in r["headers"].items()} for r in gone.requests)
+        assert again["webhook-id"] == first["webhook-id"]
+        assert json.loads(gone.requests[1]["body"])["type"] == "webhook.test"
+
+        later = (datetime.now(UTC) + timedelta(minutes=5)).astimezone(ZoneInfo("Asia/Shanghai"))
+        browser.submit(
+            f"{endpoint_page}/recover",
+            {"since": later.strftime("%Y-%m-%dT%H:%M")},
+            page=endpoint_page,
+        )
+        assert "nothing to send" in browser.get(endpoint_page).get_data(as_text=True)
+        empty = browser.submit(f"{endpoint_page}/recover", {"since": ""}, page=endpoint_page)
+        assert "This field is required." in _error_of(empty.get_data(as_text=True), "since")
+    finally:
+        gone.stop()

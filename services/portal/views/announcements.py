@@ -9,12 +9,16 @@ the API gives both when asked with `tz`.
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import uuid
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     redirect,
@@ -69,6 +73,9 @@ SCOPE_LABELS = {
     "members": _l("Members of the platform"),
     "selected": _l("Selected organisations"),
 }
+REGISTRATION_LABELS = {"registered": _l("Registered"), "waiting": _l("Waiting list")}
+# A spreadsheet reads a cell starting so as a formula: such text is written with a quote first.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _refused(form, error: ApiError) -> None:
@@ -192,16 +199,20 @@ def _is_org_admin() -> bool:
     return person.get("role") == "org_admin" and bool(person.get("organisation_id"))
 
 
-def _organisation_names(ids) -> dict[str, str]:
-    """Names of the author organisations shown on a page (skipped when members refuses)."""
-    names: dict[str, str] = {}
+def _organisations(ids) -> dict[str, dict]:
+    """The organisations shown on a page, by id (skipped when members refuses)."""
+    found: dict[str, dict] = {}
     for organisation_id in {str(i) for i in ids if i}:
         try:
-            org = api("GET", members(f"/organisations/{organisation_id}")).json()
+            found[organisation_id] = api("GET", members(f"/organisations/{organisation_id}")).json()
         except (ApiError, ApiUnavailable):
             continue
-        names[organisation_id] = org.get("name", "")
-    return names
+    return found
+
+
+def _organisation_names(ids) -> dict[str, str]:
+    """Names of the author organisations shown on a page (skipped when members refuses)."""
+    return {key: org.get("name", "") for key, org in _organisations(ids).items()}
 
 
 def _render(template: str, **context):
@@ -280,8 +291,11 @@ def detail(announcement_id: uuid.UUID):
     registration = _own_registration(item)
     active = registration if registration and registration["status"] != "cancelled" else None
     author = item.get("author_organisation_id")
+    attendees = _attendees(item) if manages and item["kind"] == "event" else None
     return _render(
         "announcements/detail.html",
+        attendees=attendees,
+        registration_labels=REGISTRATION_LABELS,
         item=item,
         title=pick(item["title"], _language()),
         body_html=pick(item.get("body_html"), _language()),
@@ -342,6 +356,131 @@ def cancel(announcement_id: uuid.UUID):
             if done.get("status") == "cancelled":
                 flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("announcements.detail", announcement_id=announcement_id))
+
+
+# --- Attendees, for the event's organisers and platform staff ---
+
+
+def _registrations(announcement_id) -> dict | None:
+    """The API's list of who has a place and who waits; None when it refuses the reader."""
+    try:
+        return api("GET", announcements(f"/announcements/{announcement_id}/registrations")).json()
+    except ApiError as error:
+        if error.status in (403, 404):
+            return None
+        raise
+
+
+def _people_names(organisation_ids: set[str]) -> dict[str, str]:
+    """Full names by user id, of the organisations members lets the reader list: every one for
+    staff, their own for an organiser's admin (the registrations API gives ids only)."""
+    person = current_person() or {}
+    if not person.get("is_platform_admin"):
+        organisation_ids = organisation_ids & {str(person.get("organisation_id"))}
+    names: dict[str, str] = {}
+    for organisation_id in organisation_ids:
+        cursor = None
+        while True:
+            try:
+                page = api(
+                    "GET",
+                    members(f"/organisations/{organisation_id}/members"),
+                    params={"limit": 100, "cursor": cursor},
+                ).json()
+            except (ApiError, ApiUnavailable):
+                break
+            names.update({str(m["user_id"]): m.get("full_name") or "" for m in page["items"]})
+            cursor = page.get("next")
+            if not cursor:
+                break
+    return names
+
+
+def _attendees(item: dict) -> dict | None:
+    """Registrations in order (places, then the waiting list) with names and organisations,
+    and their counts; None for a reader who may not see them."""
+    listing = _registrations(item["id"])
+    if listing is None:
+        return None
+    entries = [*listing.get("registered", []), *listing.get("waiting", [])]
+    organisation_ids = {str(e["organisation_id"]) for e in entries if e.get("organisation_id")}
+    organisations = _organisations(organisation_ids)
+    names = _people_names(organisation_ids)
+    rows = []
+    for entry in entries:
+        organisation = organisations.get(str(entry.get("organisation_id"))) or {}
+        rows.append(
+            {
+                "name": names.get(str(entry["user_id"])),
+                "organisation": organisation.get("name") or "",
+                "organisation_zh": organisation.get("name_zh") or "",
+                "status": entry["status"],
+                "requested_at": entry.get("requested_at"),
+            }
+        )
+    return {
+        "capacity": listing.get("capacity"),
+        "registered": len(listing.get("registered", [])),
+        "waiting": len(listing.get("waiting", [])),
+        "rows": rows,
+        "unnamed": sum(1 for row in rows if not row["name"]),
+    }
+
+
+def _cell(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def attendees_csv(attendees: dict) -> str:
+    """The attendee list as CSV text, times in the reader's zone, with a BOM so that Excel
+    reads it as UTF-8 (Chinese names intact)."""
+    zone = moments.reader_zone()
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Full name"),
+            _("Organisation"),
+            _("Chinese name of the organisation"),
+            _("Status"),
+            _("Requested at (%(zone)s)", zone=zone),
+        ]
+    )
+    for row in attendees["rows"]:
+        requested = moments.parse(row["requested_at"])
+        writer.writerow(
+            [
+                _cell(row["name"] or ""),
+                _cell(row["organisation"]),
+                _cell(row["organisation_zh"]),
+                str(REGISTRATION_LABELS.get(row["status"], row["status"])),
+                requested.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+                if requested
+                else "",
+            ]
+        )
+    return out.getvalue()
+
+
+@bp.get("/<uuid:announcement_id>/attendees.csv", endpoint="attendees_csv")
+@login_required
+def attendees_download(announcement_id: uuid.UUID):
+    """The attendee list as a spreadsheet; 403 for readers who do not organise the event."""
+    item = _fetch(announcement_id)
+    if item["kind"] != "event":
+        abort(404)
+    if not _manages(item):
+        abort(403)
+    attendees = _attendees(item)
+    if attendees is None:
+        abort(403)
+    response = Response(attendees_csv(attendees).encode("utf-8"), mimetype="text/csv")
+    response.charset = "utf-8"
+    name = file_name(item).removesuffix(".ics")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-attendees.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Feeds and calendar files ---

@@ -1,4 +1,5 @@
-"""Integrations of an organisation: webhook endpoints, their deliveries, replay, test events.
+"""Integrations of an organisation: webhook endpoints, their deliveries, replay, test events,
+changes and recovery of what failed since a time.
 
 Only the organisation's admins come here, and every path names their own organisation: an id
 of another organisation's endpoint is simply not found by the API.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -20,7 +22,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from .. import i18n, moments
@@ -28,7 +30,7 @@ from ..api_client import ApiError, call, notifications
 from ..api_messages import Pattern, translated
 from ..auth import api, current_person, org_admin_required
 from ..forms import EmptyForm, show_api_error
-from ..notification_forms import FLAVOURS, EndpointForm
+from ..notification_forms import FLAVOURS, EndpointEditForm, EndpointForm, RecoverForm
 from .account import _unexplained
 
 bp = Blueprint("integrations", __name__, url_prefix="/my-organisation/integrations")
@@ -62,6 +64,9 @@ def _refusals() -> dict[str, str]:
             "Enable the endpoint before sending a message again."
         ),
         "The endpoint is disabled.": _("Enable the endpoint before sending a test event."),
+        "Enable the endpoint before recovering its messages.": _(
+            "Enable the endpoint before sending its messages again."
+        ),
     }
 
 
@@ -105,9 +110,10 @@ def offered_flavours() -> list[str]:
     return known
 
 
-def _endpoint_form(**kwargs) -> EndpointForm:
-    form = EndpointForm(**kwargs)
-    form.flavour.choices = [(f, FLAVOURS[f]) for f in offered_flavours()]
+def _endpoint_form(form_class=EndpointForm, **kwargs) -> EndpointForm:
+    form = form_class(**kwargs)
+    if form.flavour is not None:
+        form.flavour.choices = [(f, FLAVOURS[f]) for f in offered_flavours()]
     form.language.choices = list(i18n.LANGUAGE_NAMES.items())
     form.event_types.choices = [(e["name"], e["name"]) for e in event_types()]
     if not form.language.data:
@@ -146,7 +152,35 @@ def index():
     return _private(page) if created else page
 
 
-def _endpoint_page(endpoint_id: uuid.UUID, secret: str | None = None, rotated: bool = False):
+def _edit_form(endpoint: dict, posted: bool = False) -> EndpointEditForm:
+    """The edit form: what was posted, else the endpoint's current values."""
+    flavour = endpoint.get("flavour", "standard")
+    if posted:
+        return _endpoint_form(EndpointEditForm, flavour=flavour)
+    current = {
+        "url": endpoint["url"],
+        "description": endpoint.get("description") or "",
+        "language": endpoint.get("language"),
+        "scope": "all" if endpoint.get("event_types") is None else "selected",
+        "event_types": endpoint.get("event_types") or [],
+        "rate_limit": endpoint.get("rate_limit"),
+    }
+    return _endpoint_form(EndpointEditForm, flavour=flavour, formdata=None, data=current)
+
+
+def _recover_form(endpoint: dict) -> RecoverForm:
+    """Since when to send again: when failures began, else a day ago."""
+    start = endpoint.get("failing_since") or (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    return RecoverForm(formdata=None, data={"since": moments.wall_time(start)})
+
+
+def _endpoint_page(
+    endpoint_id: uuid.UUID,
+    secret: str | None = None,
+    rotated: bool = False,
+    edit: EndpointEditForm | None = None,
+    recover: RecoverForm | None = None,
+):
     endpoint = api("GET", _path(f"/{endpoint_id}")).json()
     cursor = request.args.get("cursor") or None
     try:
@@ -171,6 +205,10 @@ def _endpoint_page(endpoint_id: uuid.UUID, secret: str | None = None, rotated: b
         rotated=rotated,
         overlap=OVERLAP_HOURS,
         action=EmptyForm(),
+        edit=edit or _edit_form(endpoint),
+        recover=recover or _recover_form(endpoint),
+        descriptions={e["name"]: e["description"] for e in event_types()},
+        zone=moments.reader_zone(),
     )
     return _private(page) if secret else page
 
@@ -250,6 +288,64 @@ def rotate(endpoint_id: uuid.UUID):
         return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
     secret = api("POST", _path(f"/{endpoint_id}/secret/rotate")).json()["secret"]
     return _endpoint_page(endpoint_id, secret=secret, rotated=True)
+
+
+@bp.post("/<uuid:endpoint_id>/edit")
+@org_admin_required
+def edit(endpoint_id: uuid.UUID):
+    """Change the endpoint; refusals next to their fields, on the endpoint's page."""
+    endpoint = api("GET", _path(f"/{endpoint_id}")).json()
+    form = _edit_form(endpoint, posted=True)
+    if form.validate_on_submit():
+        try:
+            api("PATCH", _path(f"/{endpoint_id}"), json=form.payload())
+        except ApiError as error:
+            if error.status == 404:
+                raise
+            error = _translated(error)
+            if not show_api_error(form, error):
+                _unexplained(error)
+        else:
+            flash(_("The endpoint is saved."), "success")
+            return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+    return _endpoint_page(endpoint_id, edit=form)
+
+
+@bp.post("/<uuid:endpoint_id>/recover")
+@org_admin_required
+def recover(endpoint_id: uuid.UUID):
+    """Send again every failed or held message since a time typed in the reader's zone."""
+    form = RecoverForm()
+    if form.validate_on_submit():
+        since = moments.from_wall_time(form.since.data).astimezone(UTC)
+        try:
+            done = api(
+                "POST", _path(f"/{endpoint_id}/recover"), json={"since": since.isoformat()}
+            ).json()
+        except ApiError as error:
+            if error.status == 404:
+                raise
+            error = _translated(error)
+            if not show_api_error(form, error):
+                _unexplained(error)
+                return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+        else:
+            count = done.get("recovered")
+            if count is None:
+                flash(_("The messages are queued to be sent again."), "success")
+            elif count:
+                flash(
+                    ngettext(
+                        "%(num)d message is queued to be sent again.",
+                        "%(num)d messages are queued to be sent again.",
+                        count,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("No message failed or was held since then: nothing to send."), "info")
+            return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+    return _endpoint_page(endpoint_id, recover=form)
 
 
 @bp.post("/<uuid:endpoint_id>/delete")
