@@ -1,4 +1,4 @@
-"""announcements' tables: its own, and the organisations it keeps from members' events."""
+"""announcements' tables: its own, and the organisations and people it keeps from members."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Database, make_base, utcnow
-from shared.projections import OrganisationProjection
+from shared.projections import (
+    ForgottenUser,
+    MembershipProjection,
+    OrganisationProjection,
+    UserProjection,
+)
 
 Base = make_base()
 db = Database("announcements", Base.metadata)
@@ -21,6 +26,20 @@ SCOPES = ("public", "members", "selected")
 
 class Organisation(OrganisationProjection, Base):
     __tablename__ = "organisations"
+
+
+class User(UserProjection, Base):
+    """People, for the names on an event's attendee list."""
+
+    __tablename__ = "users"
+
+
+class Membership(MembershipProjection, Base):
+    __tablename__ = "memberships"
+
+
+class ForgottenPerson(ForgottenUser, Base):
+    __tablename__ = "forgotten_users"
 
 
 class Announcement(Base):

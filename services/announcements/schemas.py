@@ -170,7 +170,13 @@ class RegistrationOut(Schema):
     updated_at = fields.DateTime()
 
 
+class AttendeeOut(RegistrationOut):
+    full_name = fields.String(
+        allow_none=True, metadata={"description": "The person's name; null until members told"}
+    )
+
+
 class AttendeesOut(Schema):
     capacity = fields.Integer(allow_none=True)
-    registered = fields.List(fields.Nested(RegistrationOut))
-    waiting = fields.List(fields.Nested(RegistrationOut))
+    registered = fields.List(fields.Nested(AttendeeOut))
+    waiting = fields.List(fields.Nested(AttendeeOut))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from services.announcements.events import HANDLERS
 from services.announcements.models import db
+from shared.projections import USER_FIELDS
 from tests.announcements.factories import API
 
 
@@ -143,3 +144,65 @@ def test_raising_the_capacity_moves_the_waiting_list_up(make, client, outbox):
         if d["status"] == "promoted"
     ]
     assert promoted == [str(people[1].id)]
+
+
+def _event(event_type: str, data: dict, occurred_at: datetime | None = None) -> None:
+    """A members event handled as the worker does: through the consumer and its inbox."""
+    from services.announcements.tasks import celery_app
+
+    envelope = {
+        "id": str(uuid.uuid4()),
+        "type": event_type,
+        "version": 1,
+        "occurred_at": (occurred_at or datetime.now(UTC)).isoformat(),
+        "source": "members",
+        "correlation_id": None,
+        "data": data,
+    }
+    assert celery_app.consumer.handle(envelope) == "handled"
+
+
+def _person(person, organisation, full_name: str) -> dict:
+    return {
+        "organisation_id": str(organisation.id),
+        "user_id": str(person.id),
+        "role": "org_member",
+        "email": f"{person.id}@example.cn",
+        "full_name": full_name,
+        "language": "zh",
+        "timezone": "Asia/Shanghai",
+    }
+
+
+def test_the_organisers_list_names_people_as_members_last_told_and_forgets_the_deleted(
+    make, client
+):
+    staff = make.staff()
+    event = make.published(staff, "event", capacity=5)
+    lab = make.organisation(name="Jiangning Smart Sensing", country="CN")
+    wang, unknown = make.member_of(lab), make.member_of(lab)
+    _event("member.joined", _person(wang, lab, "王小明"))
+    for person in (wang, unknown):
+        assert _register(client, event, person).status_code == 201
+
+    def names() -> dict:
+        listing = client.get(
+            f"{API}/announcements/{event['id']}/registrations", headers=staff.headers
+        ).get_json()
+        return {r["user_id"]: r["full_name"] for r in listing["registered"]}
+
+    # Nobody has told announcements the second person's name yet.
+    assert names() == {str(wang.id): "王小明", str(unknown.id): None}
+    joined = _person(wang, lab, "Wang Xiaoming")
+    renamed = {"id": joined["user_id"], **{k: joined[k] for k in USER_FIELDS}}
+    _event("user.updated", renamed)
+    assert names()[str(wang.id)] == "Wang Xiaoming"
+
+    _event("user.deleted", {"id": str(wang.id)})
+    assert str(wang.id) not in names()
+    # A late event about the deleted person cannot bring their name back.
+    _event("user.updated", renamed, occurred_at=datetime(2030, 1, 1, tzinfo=UTC))
+    with db.transaction() as session:
+        from services.announcements.models import User
+
+        assert session.get(User, wang.id) is None

@@ -371,31 +371,6 @@ def _registrations(announcement_id) -> dict | None:
         raise
 
 
-def _people_names(organisation_ids: set[str]) -> dict[str, str]:
-    """Full names by user id, of the organisations members lets the reader list: every one for
-    staff, their own for an organiser's admin (the registrations API gives ids only)."""
-    person = current_person() or {}
-    if not person.get("is_platform_admin"):
-        organisation_ids = organisation_ids & {str(person.get("organisation_id"))}
-    names: dict[str, str] = {}
-    for organisation_id in organisation_ids:
-        cursor = None
-        while True:
-            try:
-                page = api(
-                    "GET",
-                    members(f"/organisations/{organisation_id}/members"),
-                    params={"limit": 100, "cursor": cursor},
-                ).json()
-            except (ApiError, ApiUnavailable):
-                break
-            names.update({str(m["user_id"]): m.get("full_name") or "" for m in page["items"]})
-            cursor = page.get("next")
-            if not cursor:
-                break
-    return names
-
-
 def _attendees(item: dict) -> dict | None:
     """Registrations in order (places, then the waiting list) with names and organisations,
     and their counts; None for a reader who may not see them."""
@@ -405,13 +380,12 @@ def _attendees(item: dict) -> dict | None:
     entries = [*listing.get("registered", []), *listing.get("waiting", [])]
     organisation_ids = {str(e["organisation_id"]) for e in entries if e.get("organisation_id")}
     organisations = _organisations(organisation_ids)
-    names = _people_names(organisation_ids)
     rows = []
     for entry in entries:
         organisation = organisations.get(str(entry.get("organisation_id"))) or {}
         rows.append(
             {
-                "name": names.get(str(entry["user_id"])),
+                "name": entry.get("full_name"),
                 "organisation": organisation.get("name") or "",
                 "organisation_zh": organisation.get("name_zh") or "",
                 "status": entry["status"],
@@ -423,7 +397,6 @@ def _attendees(item: dict) -> dict | None:
         "registered": len(listing.get("registered", [])),
         "waiting": len(listing.get("waiting", [])),
         "rows": rows,
-        "unnamed": sum(1 for row in rows if not row["name"]),
     }
 
 

@@ -9,6 +9,8 @@ from shared.vocabulary import KINDS, PARKS, SECTORS, SIZES, STATUSES
 
 ROLES = ("org_admin", "org_member")
 _ALL = ("projects", "announcements", "notifications")
+# Who keeps people: notifications to reach them, announcements for its attendee lists' names.
+_PEOPLE = ("announcements", "notifications")
 _ORG_ID = "9b2f3c1e-5d4a-4f6b-8c7d-0e1f2a3b4c5d"
 _USER_ID = "4c8e6a2b-1f3d-4e5a-9b7c-6d0e2f4a8b1c"
 
@@ -143,7 +145,7 @@ EVENTS = [
         "member.joined",
         1,
         MemberData,
-        ("notifications",),
+        _PEOPLE,
         "A person joined an organisation (registration or accepted invitation).",
         _MEMBER,
         concerns=_member_of,
@@ -152,7 +154,7 @@ EVENTS = [
         "member.role_changed",
         1,
         MemberData,
-        ("notifications",),
+        _PEOPLE,
         "An organisation admin changed a member's role.",
         {**_MEMBER, "role": "org_admin", "previous_role": "org_member"},
         concerns=_member_of,
@@ -161,7 +163,7 @@ EVENTS = [
         "member.left",
         1,
         MemberLeftData,
-        ("notifications",),
+        _PEOPLE,
         "A person left an organisation or was removed from it.",
         {"organisation_id": _ORG_ID, "user_id": _USER_ID},
         concerns=_member_of,
@@ -170,7 +172,7 @@ EVENTS = [
         "user.updated",
         1,
         UserData,
-        ("notifications",),
+        _PEOPLE,
         "A person changed their profile (name, language, time zone).",
         {k: v for k, v in _MEMBER.items() if k not in ("organisation_id", "user_id", "role")}
         | {"id": _USER_ID},
