@@ -290,24 +290,29 @@ def rotate(endpoint_id: uuid.UUID):
     return _endpoint_page(endpoint_id, secret=secret, rotated=True)
 
 
+def _answered(form, method: str, suffix: str, body: dict) -> dict | None:
+    """The API's answer to what the form asks of the endpoint; None when it refuses, the
+    refusal shown next to its field or flashed. An endpoint that is not found is a 404."""
+    try:
+        return api(method, _path(suffix), json=body).json()
+    except ApiError as error:
+        if error.status == 404:
+            raise
+        error = _translated(error)
+        if not show_api_error(form, error):
+            _unexplained(error)
+        return None
+
+
 @bp.post("/<uuid:endpoint_id>/edit")
 @org_admin_required
 def edit(endpoint_id: uuid.UUID):
     """Change the endpoint; refusals next to their fields, on the endpoint's page."""
     endpoint = api("GET", _path(f"/{endpoint_id}")).json()
     form = _edit_form(endpoint, posted=True)
-    if form.validate_on_submit():
-        try:
-            api("PATCH", _path(f"/{endpoint_id}"), json=form.payload())
-        except ApiError as error:
-            if error.status == 404:
-                raise
-            error = _translated(error)
-            if not show_api_error(form, error):
-                _unexplained(error)
-        else:
-            flash(_("The endpoint is saved."), "success")
-            return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+    if form.validate_on_submit() and _answered(form, "PATCH", f"/{endpoint_id}", form.payload()):
+        flash(_("The endpoint is saved."), "success")
+        return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
     return _endpoint_page(endpoint_id, edit=form)
 
 
@@ -316,36 +321,27 @@ def edit(endpoint_id: uuid.UUID):
 def recover(endpoint_id: uuid.UUID):
     """Send again every failed or held message since a time typed in the reader's zone."""
     form = RecoverForm()
-    if form.validate_on_submit():
-        since = moments.from_wall_time(form.since.data).astimezone(UTC)
-        try:
-            done = api(
-                "POST", _path(f"/{endpoint_id}/recover"), json={"since": since.isoformat()}
-            ).json()
-        except ApiError as error:
-            if error.status == 404:
-                raise
-            error = _translated(error)
-            if not show_api_error(form, error):
-                _unexplained(error)
-                return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
-        else:
-            count = done.get("recovered")
-            if count is None:
-                flash(_("The messages are queued to be sent again."), "success")
-            elif count:
-                flash(
-                    ngettext(
-                        "%(num)d message is queued to be sent again.",
-                        "%(num)d messages are queued to be sent again.",
-                        count,
-                    ),
-                    "success",
-                )
-            else:
-                flash(_("No message failed or was held since then: nothing to send."), "info")
-            return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
-    return _endpoint_page(endpoint_id, recover=form)
+    if not form.validate_on_submit():
+        return _endpoint_page(endpoint_id, recover=form)
+    since = moments.from_wall_time(form.since.data).astimezone(UTC)
+    done = _answered(form, "POST", f"/{endpoint_id}/recover", {"since": since.isoformat()})
+    if done is None:  # a refusal of the time is shown next to it, any other above the page
+        if form.errors:
+            return _endpoint_page(endpoint_id, recover=form)
+        return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+    count = done.get("recovered")
+    if count is None:
+        flash(_("The messages are queued to be sent again."), "success")
+    elif count:
+        message = ngettext(
+            "%(num)d message is queued to be sent again.",
+            "%(num)d messages are queued to be sent again.",
+            count,
+        )
+        flash(message, "success")
+    else:
+        flash(_("No message failed or was held since then: nothing to send."), "info")
+    return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
 
 
 @bp.post("/<uuid:endpoint_id>/delete")
