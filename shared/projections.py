@@ -13,11 +13,16 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import JSON, String, delete, select
+from sqlalchemy import JSON, Connection, String, delete, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.db import UTCDateTime, utcnow
 from shared.events import on_conflict
+from shared.events.inbox import on_connection
+
+# The handlers run SQL statements only, so a consumer may give them its Core connection
+# (`on_connection`), and a service's own handler may call them with its ORM session.
+Executor = Session | Connection
 
 ORGANISATION_EVENTS = (
     "organisation.registered",
@@ -101,7 +106,7 @@ def _occurred(envelope: dict) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def _upsert(session: Session, model, key: dict, values: dict, revision: datetime) -> None:
+def _upsert(session: Executor, model, key: dict, values: dict, revision: datetime) -> None:
     """Insert the row, or update it when the event is newer than the row: one statement.
 
     `INSERT ... ON CONFLICT (key) DO UPDATE ... WHERE revision < :revision`, so an older or
@@ -111,7 +116,7 @@ def _upsert(session: Session, model, key: dict, values: dict, revision: datetime
     on_conflict.insert_or_update_if_newer(session, model.__table__, row, tuple(values), "revision")
 
 
-def _forgotten(session: Session, forgotten_model, user_id) -> bool:
+def _forgotten(session: Executor, forgotten_model, user_id) -> bool:
     if forgotten_model is None:
         return False
     table = forgotten_model.__table__
@@ -121,7 +126,8 @@ def _forgotten(session: Session, forgotten_model, user_id) -> bool:
 def organisation_handlers(model) -> dict[str, Callable]:
     """Handlers keeping `model` (an OrganisationProjection) in step with members."""
 
-    def apply(session: Session, data: dict, envelope: dict) -> None:
+    @on_connection
+    def apply(session: Executor, data: dict, envelope: dict) -> None:
         values = {name: data.get(name) for name in ORGANISATION_FIELDS}
         values["sectors"] = list(values["sectors"] or [])
         values["description"] = dict(values["description"] or {})
@@ -133,7 +139,8 @@ def organisation_handlers(model) -> dict[str, Callable]:
 def people_handlers(user_model, membership_model, forgotten_model) -> dict[str, Callable]:
     """Handlers for users and memberships, and forgetting a deleted person everywhere."""
 
-    def joined_or_changed(session: Session, data: dict, envelope: dict) -> None:
+    @on_connection
+    def joined_or_changed(session: Executor, data: dict, envelope: dict) -> None:
         if _forgotten(session, forgotten_model, data["user_id"]):
             return
         revision = _occurred(envelope)
@@ -142,7 +149,8 @@ def people_handlers(user_model, membership_model, forgotten_model) -> dict[str, 
         key = {"organisation_id": data["organisation_id"], "user_id": data["user_id"]}
         _upsert(session, membership_model, key, {"role": data["role"]}, revision)
 
-    def left(session: Session, data: dict, envelope: dict) -> None:
+    @on_connection
+    def left(session: Executor, data: dict, envelope: dict) -> None:
         table = membership_model.__table__
         session.execute(
             delete(table).where(
@@ -152,13 +160,15 @@ def people_handlers(user_model, membership_model, forgotten_model) -> dict[str, 
             )
         )
 
-    def user_updated(session: Session, data: dict, envelope: dict) -> None:
+    @on_connection
+    def user_updated(session: Executor, data: dict, envelope: dict) -> None:
         if _forgotten(session, forgotten_model, data["id"]):
             return
         person = {name: data[name] for name in USER_FIELDS}
         _upsert(session, user_model, {"id": data["id"]}, person, _occurred(envelope))
 
-    def user_deleted(session: Session, data: dict, envelope: dict) -> None:
+    @on_connection
+    def user_deleted(session: Executor, data: dict, envelope: dict) -> None:
         forget_user(session, data["id"], user_model, membership_model, forgotten_model)
 
     return {
@@ -170,7 +180,7 @@ def people_handlers(user_model, membership_model, forgotten_model) -> dict[str, 
     }
 
 
-def forget_user(session: Session, user_id, user_model, membership_model, forgotten_model) -> None:
+def forget_user(session: Executor, user_id, user_model, membership_model, forgotten_model) -> None:
     """Remove a person from the projections, keeping only their id as forgotten."""
     session.execute(delete(membership_model).where(membership_model.user_id == user_id))
     session.execute(delete(user_model).where(user_model.id == user_id))

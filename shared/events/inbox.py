@@ -12,9 +12,10 @@ import json
 import logging
 import random
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 
 from celery import Celery
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,9 +24,19 @@ from shared.events import catalogue, on_conflict, publisher
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Session, dict, dict], None]
+# A handler gets the event's transaction: the service's session, or its Core connection when it
+# is marked `on_connection`.
+Handler = Callable[[Session | Connection, dict, dict], None]
 HANDLED, DUPLICATE, DEAD_LETTERED = "handled", "duplicate", "dead-lettered"
 MAX_HANDLER_RETRIES = 8
+
+
+def on_connection(handler: Handler) -> Handler:
+    """Mark a handler that only executes SQL statements: the consumer gives it the Core
+    connection of the event's transaction instead of an ORM session, whose own bookkeeping
+    (begin, execute, commit, close) was about a quarter of a projection update's time."""
+    handler.on_connection = True
+    return handler
 
 
 class Consumer:
@@ -50,7 +61,7 @@ class Consumer:
             return DEAD_LETTERED
         processed = self.db.events.processed_events
         try:
-            with self.db.transaction() as session:
+            with self.transaction(handler) as session:
                 # Recorded first, by one statement: a redelivery finds the id and changes nothing;
                 # a concurrent one waits on this row (PostgreSQL) or the write lock (SQLite).
                 record = {"event_id": envelope["id"], "type": entry.name, "processed_at": utcnow()}
@@ -63,6 +74,13 @@ class Consumer:
                 return DUPLICATE
             raise
         return HANDLED
+
+    def transaction(self, handler: Handler) -> AbstractContextManager[Session | Connection]:
+        """The event's unit of work, committed on success and rolled back on any error: a Core
+        connection for a handler marked `on_connection`, the service's session otherwise."""
+        if getattr(handler, "on_connection", False):
+            return self.db.engine.begin()
+        return self.db.transaction()
 
     def already_processed(self, event_id: str) -> bool:
         processed = self.db.events.processed_events

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,8 +26,9 @@ def _insert(dialect: str, table: Table):
         raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}") from None
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
+def _dialect(session: Session | Connection) -> str:
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    return bind.dialect.name
 
 
 @functools.cache
@@ -52,13 +53,13 @@ def _updating(dialect: str, table: Table, columns: tuple[str, ...], revision: st
     )
 
 
-def insert_new(session: Session, table: Table, row: dict) -> bool:
+def insert_new(session: Session | Connection, table: Table, row: dict) -> bool:
     """Insert `row` unless its primary key is there already; whether it was inserted."""
     return session.execute(_ignoring(_dialect(session), table), row).rowcount > 0
 
 
 def insert_or_update_if_newer(
-    session: Session, table: Table, row: dict, columns: tuple[str, ...], revision: str
+    session: Session | Connection, table: Table, row: dict, columns: tuple[str, ...], revision: str
 ) -> None:
     """Insert `row`, or set its `columns` on the row with its primary key when the row's
     `revision` is older than the row given: an older or repeated one changes nothing."""

@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.db import Database, make_base
 from shared.events import catalogue
-from shared.events.inbox import DUPLICATE, HANDLED, Consumer
+from shared.events.inbox import DUPLICATE, HANDLED, Consumer, on_connection
 from shared.projections import (
     ForgottenUser,
     MembershipProjection,
@@ -193,15 +193,19 @@ def test_a_person_who_left_or_was_forgotten_does_not_come_back(consumer):
     assert forgotten == [uuid.UUID(user_id)]
 
 
-def test_a_handler_that_fails_leaves_nothing_so_the_retry_applies_the_event(database):
+@pytest.mark.parametrize("unit", ["connection", "session"])
+def test_a_handler_that_fails_leaves_nothing_so_the_retry_applies_the_event(database, unit):
     org_id = str(uuid.uuid4())
     event = envelope("organisation.registered", organisation(org_id))
     apply = HANDLERS["organisation.registered"]
 
     def fails_after_writing(session, data, env):
+        assert isinstance(session, sa.Connection if unit == "connection" else Session)
         apply(session, data, env)
         raise RuntimeError("the disk is full")
 
+    if unit == "connection":
+        fails_after_writing = on_connection(fails_after_writing)
     with pytest.raises(RuntimeError):
         Consumer(database, {**HANDLERS, "organisation.registered": fails_after_writing}).handle(
             event
@@ -212,17 +216,23 @@ def test_a_handler_that_fails_leaves_nothing_so_the_retry_applies_the_event(data
     assert fetch(Organisation, uuid.UUID(org_id)) is not None
 
 
-def test_two_deliveries_of_one_event_at_the_same_time_apply_it_once(database):
+@pytest.mark.parametrize("unit", ["connection", "session"])
+def test_two_deliveries_of_one_event_at_the_same_time_apply_it_once(database, unit):
     """The inbox row goes in first: the second delivery waits for it, then finds it."""
     org_id = str(uuid.uuid4())
     event = envelope("organisation.registered", organisation(org_id))
     entered = threading.Event()
 
     def slow(session, data, env):
-        session.add(Effect(event_id=env["id"]))
+        if unit == "connection":
+            session.execute(sa.insert(Effect.__table__), {"event_id": env["id"]})
+        else:
+            session.add(Effect(event_id=env["id"]))
         entered.set()
         time.sleep(0.5)  # still uncommitted while the other delivery arrives
 
+    if unit == "connection":
+        slow = on_connection(slow)
     consumer = Consumer(database, {**HANDLERS, "organisation.registered": slow})
     outcomes = []
 
