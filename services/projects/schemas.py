@@ -248,6 +248,24 @@ class ApplicationOut(Schema):
     decided_at = fields.DateTime(allow_none=True)
 
 
+class ApplicationProjectOut(Schema):
+    id = fields.UUID()
+    title = fields.String(allow_none=True, metadata={"description": "In the reader's language"})
+    state = fields.String()
+
+
+class SentApplicationOut(ApplicationOut):
+    project = fields.Nested(ApplicationProjectOut)
+
+
+SentApplicationPage = page_schema(SentApplicationOut, name="SentApplicationPage")
+
+
+class SentApplicationArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(APPLICATION_STATUSES))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
+
+
 class RecommendationArgs(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
     lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))

@@ -607,3 +607,50 @@ def test_an_active_projects_edit_leaves_its_closed_call_alone(browser, make, pla
     assert browser.submit(f"/projects/{project_id}/edit", data).status_code == 302
     saved = _api(platform, make, admin, "GET", f"/projects/{project_id}").get_json()
     assert saved["summary"]["en"] == "Now running." and saved["state"] == "active"
+
+
+def test_our_applications_lists_what_our_organisation_sent_with_each_outcome(
+    browser, make, platform
+):
+    _org, owner = _organisation(make, platform)
+    _applicant_org, applicant_admin = _organisation(make, platform, name="Grasse Labs")
+    browser.sign_in(owner.email)
+    declined = _opened(browser, title_en="Smart port sensors")
+    waiting = _opened(browser, title_en="Biotech cold chain")
+    applicant = Browser(browser.client.application.test_client())
+    applicant.sign_in(applicant_admin.email)
+    assert "has not applied to a project yet" in _text(applicant.get("/projects/applications"))
+    for project_id in (declined, waiting):
+        sent = applicant.submit(
+            f"/projects/{project_id}/applications",
+            {"message": "Let us help."},
+            page=f"/projects/{project_id}",
+        )
+        assert sent.status_code == 302
+    first = _api(platform, make, owner, "GET", f"/projects/{declined}/applications").get_json()
+    browser.submit(
+        f"/projects/{declined}/applications/{first[0]['id']}/decision",
+        {f"a{first[0]['id']}-decision": "rejected", f"a{first[0]['id']}-reason": "Full."},
+        page=f"/projects/{declined}",
+    )
+
+    page = _text(applicant.get("/projects/applications"))
+    titles = re.findall(r'<h2 class="card__title"><a href="/projects/([0-9a-f-]{36})">', page)
+    assert titles == [waiting, declined]  # newest first
+    assert "Declined" in page and "Full." in page and "Pending" in page
+    pending = _text(applicant.get("/projects/applications?status=pending"))
+    assert "Biotech cold chain" in pending and "Smart port sensors" not in pending
+    assert "No application with this status." in _text(
+        applicant.get("/projects/applications?status=accepted")
+    )
+    # An unknown status or a stale cursor leads back to the list, never to an error.
+    assert applicant.get("/projects/applications?status=maybe").status_code == 302
+    assert applicant.get("/projects/applications?cursor=stale").status_code == 302
+    # The owner's own page lists what it sent: nothing.
+    assert "has not applied to a project yet" in _text(browser.get("/projects/applications"))
+    assert (
+        browser.__class__(browser.client.application.test_client())
+        .get("/projects/applications")
+        .status_code
+        == 302
+    )  # anonymous: sign in first

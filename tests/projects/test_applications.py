@@ -172,3 +172,54 @@ def test_the_database_itself_holds_one_pending_application_per_organisation(api,
     with db.engine.begin() as connection:  # a decided one beside it is fine
         connection.execute(insert(Application).values(**row, status="rejected"))
     assert _count(Application) == 2
+
+
+def test_an_organisation_follows_the_applications_it_sent_newest_first(api, make):
+    applicant_org = make.organisation(name="Sophia Lidar")
+    applicant = make.member(applicant_org)
+    owner = make.admin(make.organisation(country="CN"))
+    first = api.opened(owner, title={"en": "Smart port sensors", "zh": "智慧港口传感器"})
+    second = api.opened(owner)
+    sent = [_apply(api, applicant, p["id"]).get_json() for p in (first, second)]
+    decided = api.call(
+        "POST",
+        f"/applications/{sent[0]['id']}/decision",
+        owner,
+        json={"decision": "rejected", "reason": "The call is answered."},
+    )
+    assert decided.status_code == 200, decided.get_json()
+    # Another organisation's application never shows.
+    _apply(api, make.member(make.organisation()), first["id"])
+    path = f"/organisations/{applicant_org}/applications"
+
+    listing = api.call("GET", f"{path}?lang=zh", applicant)
+    assert listing.status_code == 200, listing.get_json()
+    items = listing.get_json()["items"]
+    assert [i["id"] for i in items] == [sent[1]["id"], sent[0]["id"]]
+    assert items[1]["status"] == "rejected" and items[1]["reason"] == "The call is answered."
+    assert items[1]["project"] == {"id": first["id"], "title": "智慧港口传感器", "state": "open"}
+
+    pending = api.call("GET", f"{path}?status=pending", applicant).get_json()
+    assert [i["id"] for i in pending["items"]] == [sent[1]["id"]]
+    one = api.call("GET", f"{path}?limit=1", applicant)
+    assert [i["id"] for i in one.get_json()["items"]] == [sent[1]["id"]]
+    assert 'rel="next"' in one.headers["Link"]
+    following = api.call("GET", f"{path}?limit=1&cursor={one.get_json()['next']}", applicant)
+    assert [i["id"] for i in following.get_json()["items"]] == [sent[0]["id"]]
+    assert following.get_json()["next"] is None
+    staff_view = api.call("GET", path, make.staff()).get_json()
+    assert len(staff_view["items"]) == 2
+
+
+def test_an_organisations_applications_are_its_own_members_business(api, make):
+    applicant_org = make.organisation()
+    path = f"/organisations/{applicant_org}/applications"
+    for outsider in (make.admin(make.organisation()), make.member(make.organisation())):
+        refused = api.call("GET", path, outsider)
+        assert refused.status_code == 403
+        assert refused.mimetype == "application/problem+json"
+    assert api.call("GET", path).status_code == 401
+    for bad in ("?status=maybe", "?limit=0", "?cursor=not-a-cursor", "?lang=de"):
+        response = api.call("GET", path + bad, make.member(applicant_org))
+        assert response.status_code in (400, 422), bad
+        assert response.mimetype == "application/problem+json"

@@ -385,6 +385,36 @@ def mine():
     )
 
 
+@bp.get("/applications")
+@login_required
+def applications():
+    """The applications the person's organisation sent, newest first, by status."""
+    organisation_id = _organisation_id()
+    status = request.args.get("status") or None
+    if status not in (None, *STATUS_LABELS):
+        return redirect(url_for("projects.applications"))
+    sent = {"items": [], "next": None}
+    if organisation_id is not None:
+        params = {"status": status, "limit": PAGE_SIZE, "lang": _language()}
+        try:
+            sent = api(
+                "GET",
+                projects(f"/organisations/{organisation_id}/applications"),
+                params={**params, "cursor": request.args.get("cursor") or None},
+            ).json()
+        except ApiError as error:
+            if error.status not in (400, 422):  # a stale cursor: the first page again
+                raise
+            return redirect(url_for("projects.applications", status=status))
+    return render_template(
+        "projects/applications.html",
+        organisation_id=organisation_id,
+        sent=sent,
+        status=status,
+        statuses=STATUS_LABELS,
+    )
+
+
 @bp.get("/recommended")
 @login_required
 def recommendations():

@@ -8,10 +8,18 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.auth import authenticated, require_auth, require_scopes
 from shared.errors import Conflict
+from shared.pagination import next_link
 
 from ..domain import applications
 from ..models import db
-from ..schemas import ApplicationIn, ApplicationOut, DecisionIn
+from ..schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    DecisionIn,
+    SentApplicationArgs,
+    SentApplicationPage,
+)
+from .common import language
 
 blp = Blueprint("applications", __name__, description="Applications to calls for partners")
 
@@ -74,3 +82,23 @@ class Withdrawal(MethodView):
         """Withdraw a pending application: the applicant's members."""
         with db.transaction() as session:
             return applications.withdraw(session, authenticated(), application_id)
+
+
+@blp.route("/organisations/<uuid:organisation_id>/applications")
+class SentApplications(MethodView):
+    @require_auth
+    @blp.arguments(SentApplicationArgs, location="query")
+    @blp.response(200, SentApplicationPage)
+    def get(self, args, organisation_id):
+        """The applications the organisation sent, newest first, with each project's title and
+        state: its own members and platform staff."""
+        result = applications.of_organisation(
+            db.session(),
+            authenticated(),
+            organisation_id,
+            status=args["status"],
+            cursor=args["cursor"],
+            limit=args["limit"],
+            language=language(args["lang"]),
+        )
+        return result, 200, next_link(result["next"])

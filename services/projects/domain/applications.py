@@ -9,6 +9,8 @@ from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events import emit
+from shared.i18n import pick
+from shared.pagination import keyset, page
 
 from ..models import Application, Partner, Project
 from . import access, audit
@@ -163,3 +165,41 @@ def partners(session: Session, project_id) -> list[Partner]:
             select(Partner).where(Partner.project_id == project_id).order_by(Partner.joined_at)
         )
     )
+
+
+def of_organisation(
+    session: Session,
+    caller: Caller,
+    organisation_id,
+    *,
+    status: str | None,
+    cursor: str | None,
+    limit: int,
+    language: str | None,
+) -> dict:
+    """The applications an organisation sent, newest first, each with its project's title and
+    state: for the organisation's own members and platform staff."""
+    if not (caller.is_platform_admin or caller.belongs_to(organisation_id)):
+        raise Forbidden("An organisation's applications are for its own members.")
+    stmt = (
+        select(Application, Project.title, Project.state)
+        .join(Project, Project.id == Application.project_id)
+        .where(Application.organisation_id == organisation_id)
+    )
+    if status:
+        stmt = stmt.where(Application.status == status)
+    columns = [Application.submitted_at, Application.id]
+    rows = session.execute(keyset(stmt, columns, cursor, limit, descending=True)).all()
+    result = page(rows, limit, lambda row: (row[0].submitted_at, row[0].id))
+    result["items"] = [
+        {
+            **{c.key: getattr(application, c.key) for c in Application.__table__.columns},
+            "project": {
+                "id": application.project_id,
+                "title": pick(title, language),
+                "state": state,
+            },
+        }
+        for application, title, state in result["items"]
+    ]
+    return result
