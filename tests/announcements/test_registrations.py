@@ -10,6 +10,7 @@ from services.announcements.events import HANDLERS
 from services.announcements.models import db
 from shared.projections import USER_FIELDS
 from tests.announcements.factories import API
+from tests.support.envelopes import members_envelope
 
 
 def _register(client, event, person):
@@ -150,15 +151,7 @@ def _event(event_type: str, data: dict, occurred_at: datetime | None = None) -> 
     """A members event handled as the worker does: through the consumer and its inbox."""
     from services.announcements.tasks import celery_app
 
-    envelope = {
-        "id": str(uuid.uuid4()),
-        "type": event_type,
-        "version": 1,
-        "occurred_at": (occurred_at or datetime.now(UTC)).isoformat(),
-        "source": "members",
-        "correlation_id": None,
-        "data": data,
-    }
+    envelope = members_envelope(event_type, data, occurred_at)
     assert celery_app.consumer.handle(envelope) == "handled"
 
 

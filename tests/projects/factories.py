@@ -19,6 +19,7 @@ from services.projects.events import HANDLERS
 from services.projects.models import db
 from shared.auth import CallableKeySource
 from shared.events import catalogue
+from tests.support.envelopes import members_envelope
 
 _counter = itertools.count(1)
 KID = "projects-test-key"
@@ -32,19 +33,6 @@ class Person:
     organisation_id: uuid.UUID | None
     roles: tuple[str, ...]
     language: str = "en"
-
-
-def members_envelope(event_type: str, data: dict, occurred_at: datetime | None = None) -> dict:
-    """An envelope as members publishes it, checked against the catalogue."""
-    return {
-        "id": str(uuid.uuid4()),
-        "type": event_type,
-        "version": 1,
-        "occurred_at": (occurred_at or datetime.now(UTC)).isoformat(),
-        "source": "members",
-        "correlation_id": None,
-        "data": data,
-    }
 
 
 def deliver(event_type: str, data: dict) -> None:
