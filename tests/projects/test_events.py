@@ -90,7 +90,9 @@ def test_a_deleted_person_is_forgotten_but_what_they_did_stays(api, make):
         assert connection.execute(select(Project.created_by)).scalars().all() == [None]
         assert set(connection.execute(select(StateChange.changed_by)).scalars()) == {None}
         assert connection.execute(select(Application.submitted_by)).scalars().all() == [None]
-        assert connection.execute(select(StateChange.to_state)).scalars().all() == [
+        assert connection.execute(
+            select(StateChange.to_state).order_by(StateChange.id)
+        ).scalars().all() == [
             "draft",
             "open",
         ]
