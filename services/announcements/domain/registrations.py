@@ -163,23 +163,19 @@ def own(session, caller: Caller, announcement_id) -> Registration:
 def attendees(session, caller: Caller, announcement_id) -> dict:
     """The organiser's view: who has a place and who waits, in order, with their names."""
     announcement = domain.managed(session, caller, announcement_id, lock=False)
-    rows = session.execute(
-        select(Registration, User.full_name)
+    # The name as members last published it; None until its event has arrived.
+    entries = session.execute(
+        select(*Registration.__table__.c, User.full_name)
         .outerjoin(User, User.id == Registration.user_id)
         .where(Registration.announcement_id == announcement.id, Registration.status.in_(ACTIVE))
         .order_by(Registration.requested_at, Registration.id)
-    ).all()
-    # The name as members last published it; None until its event has arrived.
-    entries = [{**_fields(row), "full_name": name} for row, name in rows]
+    ).mappings()
+    entries = [dict(entry) for entry in entries]
     return {
         "capacity": announcement.capacity,
         "registered": [e for e in entries if e["status"] == "registered"],
         "waiting": [e for e in entries if e["status"] == "waiting"],
     }
-
-
-def _fields(registration: Registration) -> dict:
-    return {c.key: getattr(registration, c.key) for c in Registration.__table__.columns}
 
 
 def counts(session, announcement_id) -> dict:

@@ -226,17 +226,27 @@ def endpoint(endpoint_id: uuid.UUID):
     return _endpoint_page(endpoint_id)
 
 
+def _answered(form, method: str, suffix: str, **kwargs):
+    """The API's answer to what the form asks of the endpoint; None when it refuses, the
+    refusal shown next to its field or flashed. An endpoint that is not found is a 404."""
+    try:
+        return api(method, _path(suffix), **kwargs)
+    except ApiError as error:
+        if error.status == 404:
+            raise
+        error = _translated(error)
+        if not show_api_error(form, error):
+            _unexplained(error)
+        return None
+
+
 def _act(endpoint_id: uuid.UUID, method: str, suffix: str, done: str, **kwargs):
     """One change of an endpoint from a button; a refusal said at the top of the page."""
-    if EmptyForm().validate_on_submit():
-        try:
-            api(method, _path(f"/{endpoint_id}{suffix}"), **kwargs)
-        except ApiError as error:
-            if error.status == 404:
-                raise
-            _unexplained(_translated(error))
-        else:
-            flash(done, "success")
+    form = EmptyForm()
+    if form.validate_on_submit() and (
+        _answered(form, method, f"/{endpoint_id}{suffix}", **kwargs) is not None
+    ):
+        flash(done, "success")
     return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
 
 
@@ -290,27 +300,15 @@ def rotate(endpoint_id: uuid.UUID):
     return _endpoint_page(endpoint_id, secret=secret, rotated=True)
 
 
-def _answered(form, method: str, suffix: str, body: dict) -> dict | None:
-    """The API's answer to what the form asks of the endpoint; None when it refuses, the
-    refusal shown next to its field or flashed. An endpoint that is not found is a 404."""
-    try:
-        return api(method, _path(suffix), json=body).json()
-    except ApiError as error:
-        if error.status == 404:
-            raise
-        error = _translated(error)
-        if not show_api_error(form, error):
-            _unexplained(error)
-        return None
-
-
 @bp.post("/<uuid:endpoint_id>/edit")
 @org_admin_required
 def edit(endpoint_id: uuid.UUID):
     """Change the endpoint; refusals next to their fields, on the endpoint's page."""
     endpoint = api("GET", _path(f"/{endpoint_id}")).json()
     form = _edit_form(endpoint, posted=True)
-    if form.validate_on_submit() and _answered(form, "PATCH", f"/{endpoint_id}", form.payload()):
+    if form.validate_on_submit() and (
+        _answered(form, "PATCH", f"/{endpoint_id}", json=form.payload()) is not None
+    ):
         flash(_("The endpoint is saved."), "success")
         return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
     return _endpoint_page(endpoint_id, edit=form)
@@ -324,12 +322,12 @@ def recover(endpoint_id: uuid.UUID):
     if not form.validate_on_submit():
         return _endpoint_page(endpoint_id, recover=form)
     since = moments.from_wall_time(form.since.data).astimezone(UTC)
-    done = _answered(form, "POST", f"/{endpoint_id}/recover", {"since": since.isoformat()})
-    if done is None:  # a refusal of the time is shown next to it, any other above the page
+    answer = _answered(form, "POST", f"/{endpoint_id}/recover", json={"since": since.isoformat()})
+    if answer is None:  # a refusal of the time is shown next to it, any other above the page
         if form.errors:
             return _endpoint_page(endpoint_id, recover=form)
         return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
-    count = done.get("recovered")
+    count = answer.json().get("recovered")
     if count is None:
         flash(_("The messages are queued to be sent again."), "success")
     elif count:

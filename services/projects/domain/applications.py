@@ -182,24 +182,18 @@ def of_organisation(
     if not (caller.is_platform_admin or caller.belongs_to(organisation_id)):
         raise Forbidden("An organisation's applications are for its own members.")
     stmt = (
-        select(Application, Project.title, Project.state)
+        select(*Application.__table__.c, Project.title, Project.state)
         .join(Project, Project.id == Application.project_id)
         .where(Application.organisation_id == organisation_id)
     )
     if status:
         stmt = stmt.where(Application.status == status)
     columns = [Application.submitted_at, Application.id]
-    rows = session.execute(keyset(stmt, columns, cursor, limit, descending=True)).all()
-    result = page(rows, limit, lambda row: (row[0].submitted_at, row[0].id))
-    result["items"] = [
-        {
-            **{c.key: getattr(application, c.key) for c in Application.__table__.columns},
-            "project": {
-                "id": application.project_id,
-                "title": pick(title, language),
-                "state": state,
-            },
-        }
-        for application, title, state in result["items"]
+    rows = [
+        dict(row) for row in session.execute(keyset(stmt, columns, cursor, limit, True)).mappings()
     ]
+    result = page(rows, limit, lambda row: (row["submitted_at"], row["id"]))
+    for item in result["items"]:
+        title, state = item.pop("title"), item.pop("state")
+        item["project"] = {"id": item["project_id"], "title": pick(title, language), "state": state}
     return result
