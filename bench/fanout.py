@@ -99,7 +99,13 @@ def _inbox(db, consumer) -> float:
         session.execute(
             insert(Membership),
             [
-                {"organisation_id": org, "user_id": p, "role": "org_member", "revision": now}
+                {
+                    "organisation_id": org,
+                    "user_id": p,
+                    "role": "org_member",
+                    "revision": now,
+                    "since": now,
+                }
                 for p in people
             ],
         )

@@ -4,7 +4,9 @@ A service never reads members' database: it declares the projections it needs on
 models (the mixins below) and registers the matching handlers. Events carry whole snapshots,
 and each row remembers the `occurred_at` of the event it reflects (`revision`): an older or
 repeated event changes nothing, so order and redelivery never matter. A deleted person leaves
-only their id behind (`forgotten_users`), so a late event cannot bring their data back.
+only their id behind (`forgotten_users`), so a late event cannot bring their data back, and a
+membership that ended stays as a row whose role is `LEFT` (a tombstone with the revision of its
+end), so a late `member.joined` cannot bring it back either.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import JSON, Connection, String, delete, select
+from sqlalchemy import JSON, Connection, String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.db import UTCDateTime, utcnow
@@ -44,6 +46,8 @@ ORGANISATION_FIELDS = (
     "status",
 )
 USER_FIELDS = ("email", "full_name", "language", "timezone")
+# The role a membership projection keeps once the person left: no reader counts it as a member.
+LEFT = "left"
 
 
 class OrganisationProjection:
@@ -80,7 +84,8 @@ class UserProjection:
 
 
 class MembershipProjection:
-    """A person's role in an organisation (mix into a model named `memberships`)."""
+    """A person's role in an organisation (mix into a model named `memberships`); `LEFT` once
+    they left it, so that every query of members must leave those rows out."""
 
     @declared_attr
     def organisation_id(cls) -> Mapped[uuid.UUID]:
@@ -92,6 +97,9 @@ class MembershipProjection:
 
     role: Mapped[str] = mapped_column(String(20))
     revision: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The earliest time any event showed this membership: whoever is told of an event that
+    # happened at T is a member since T or before, whatever order the events came in.
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ForgottenUser:
@@ -136,6 +144,10 @@ def organisation_handlers(model) -> dict[str, Callable]:
     return dict.fromkeys(ORGANISATION_EVENTS, apply)
 
 
+def key_of(data: dict) -> dict:
+    return {"organisation_id": data["organisation_id"], "user_id": data["user_id"]}
+
+
 def people_handlers(user_model, membership_model, forgotten_model) -> dict[str, Callable]:
     """Handlers for users and memberships, and forgetting a deleted person everywhere."""
 
@@ -146,18 +158,26 @@ def people_handlers(user_model, membership_model, forgotten_model) -> dict[str, 
         revision = _occurred(envelope)
         person = {name: data[name] for name in USER_FIELDS}
         _upsert(session, user_model, {"id": data["user_id"]}, person, revision)
-        key = {"organisation_id": data["organisation_id"], "user_id": data["user_id"]}
-        _upsert(session, membership_model, key, {"role": data["role"]}, revision)
+        row = {**key_of(data), "role": data["role"], "revision": revision, "since": revision}
+        table = membership_model.__table__
+        on_conflict.insert_or_update_if_newer(session, table, row, ("role",), "revision")
+        # An earlier event about the membership arriving late moves its start back.
+        session.execute(
+            update(table)
+            .where(
+                table.c.organisation_id == data["organisation_id"],
+                table.c.user_id == data["user_id"],
+                table.c.since > revision,
+            )
+            .values(since=revision)
+        )
 
     @on_connection
     def left(session: Executor, data: dict, envelope: dict) -> None:
-        table = membership_model.__table__
-        session.execute(
-            delete(table).where(
-                table.c.organisation_id == data["organisation_id"],
-                table.c.user_id == data["user_id"],
-                table.c.revision <= _occurred(envelope),
-            )
+        revision = _occurred(envelope)
+        row = {**key_of(data), "role": LEFT, "revision": revision, "since": revision}
+        on_conflict.insert_or_update_if_newer(
+            session, membership_model.__table__, row, ("role",), "revision"
         )
 
     @on_connection

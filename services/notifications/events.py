@@ -8,9 +8,9 @@ from collections.abc import Callable
 from sqlalchemy import delete
 
 from shared.events import catalogue
-from shared.projections import organisation_handlers, people_handlers
+from shared.projections import ORGANISATION_EVENTS, organisation_handlers, people_handlers
 
-from .domain import inbox
+from .domain import inbox, late_recipients
 from .domain.fanout import webhook_messages
 from .domain.recipients import recipients
 from .models import (
@@ -41,9 +41,9 @@ def _chain(*handlers: Callable) -> Callable:
 def fan_out(session, data: dict, envelope: dict) -> None:
     """Inbox rows for the people concerned and webhook messages, each in one INSERT."""
     entry = catalogue.get(envelope["type"], envelope["version"])
-    inbox.write(
-        session, entry.name, envelope["data"], envelope["id"], recipients(session, entry.name, data)
-    )
+    late_recipients.remember(session, entry, envelope)
+    who = recipients(session, entry.name, data, late_recipients.occurred(envelope))
+    inbox.write(session, entry.name, envelope["data"], envelope["id"], who)
     if webhook_messages(session, entry, envelope):
         session.info["webhooks_due"] = True
 
@@ -58,14 +58,25 @@ def forget_person(session, data: dict, envelope: dict) -> None:
 PROJECTIONS["user.deleted"] = _chain(PROJECTIONS["user.deleted"], forget_person)
 
 
+# After these, people the projections did not know of hear what they missed.
+CATCH_UP = {
+    "member.joined": late_recipients.after_membership,
+    "member.role_changed": late_recipients.after_membership,
+    **dict.fromkeys(ORGANISATION_EVENTS, late_recipients.after_organisation),
+}
+
+
 def _handler(name: str) -> Callable:
     projection = PROJECTIONS.get(name)
     if projection is None:
         return fan_out
+    catch_up = CATCH_UP.get(name)
 
     def handle(session, data: dict, envelope: dict) -> None:
         projection(session, data, envelope)
         session.flush()
+        if catch_up is not None:
+            catch_up(session, data, envelope)
         fan_out(session, data, envelope)
 
     handle.__name__ = f"handle_{name.replace('.', '_')}"

@@ -47,6 +47,19 @@ class ForgottenPerson(ForgottenUser, Base):
     __tablename__ = "forgotten_users"
 
 
+class Broadcast(Base):
+    """An event told to people, kept a while after its fan-out: a person whose membership or
+    organisation reaches the projections late still gets what they would have got on time."""
+
+    __tablename__ = "broadcasts"
+
+    event_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    type: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+
+
 class WebhookEndpoint(Base):
     """Where an organisation wants events sent, and which ones."""
 

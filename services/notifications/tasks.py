@@ -13,7 +13,7 @@ from shared.db import utcnow
 from shared.events.inbox import register_event_tasks
 
 from . import create_app, settings
-from .domain import delivery, digests, mail
+from .domain import delivery, digests, late_recipients, mail
 from .events import HANDLERS
 from .models import db
 
@@ -67,6 +67,13 @@ def send_digests() -> int:
     if written:
         mail.send_due(db)
     return written
+
+
+@celery_app.task(name="notifications.forget_old_broadcasts")
+def forget_old_broadcasts() -> int:
+    """Periodic: broadcasts kept for late recipients, once past their retention."""
+    with db.transaction() as session:
+        return late_recipients.forget_old(session, utcnow())
 
 
 @event.listens_for(db._factory, "after_commit")

@@ -1,9 +1,11 @@
 """Consuming events exactly once: the inbox, the dead letters and the service's event tasks.
 
-Delivery is at least once (acks late, redelivery after a lost worker, the relay re-publishing);
-handling is exactly once, because the event id goes into `processed_events` in the transaction
-of the handler's effects. What cannot be handled (an unknown type or version, data the catalogue
-refuses, a handler that keeps failing) is kept in `dead_letters` with the reason, never dropped.
+Delivery is at least once (acks late, redelivery after a lost worker, the relay sending again
+whatever is unconfirmed); handling is exactly once, because the event id goes into
+`processed_events` in the transaction of the handler's effects. Once that is committed the
+consumer confirms the event to its publisher, which then stops sending it. What cannot be
+handled (an unknown type or version, data the catalogue refuses, a handler that keeps failing)
+is kept in `dead_letters` with the reason, never dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.db import Database, utcnow
-from shared.events import catalogue, on_conflict, publisher
+from shared.events import catalogue, confirmations, failpoints, on_conflict, publisher
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +64,15 @@ class Consumer:
         processed = self.db.events.processed_events
         try:
             with self.transaction(handler) as session:
+                failpoints.reach("before-inbox", envelope)
                 # Recorded first, by one statement: a redelivery finds the id and changes nothing;
                 # a concurrent one waits on this row (PostgreSQL) or the write lock (SQLite).
                 record = {"event_id": envelope["id"], "type": entry.name, "processed_at": utcnow()}
                 if not on_conflict.insert_new(session, processed, record):
                     return DUPLICATE
+                failpoints.reach("after-inbox", envelope)
                 handler(session, data, envelope)
+                failpoints.reach("before-commit", envelope)
         except IntegrityError:
             # A handler's own conflict; if the event was processed meanwhile, its effects stand.
             if self.already_processed(envelope["id"]):
@@ -141,26 +146,36 @@ def register_event_tasks(
         soft_time_limit=100,
     )
     def handle_event(self, envelope):
-        """Handle one integration event once; retried with backoff, then dead-lettered."""
+        """Handle one integration event once; retried with backoff, then dead-lettered.
+
+        Whatever the outcome, once it is committed the publisher is told, so it stops sending.
+        """
         try:
             outcome = consumer.handle(envelope)
             log.info("event %s (%s) %s", envelope.get("id"), envelope.get("type"), outcome)
-            return outcome
         except Exception as exc:
-            if self.request.retries >= self.max_retries:
-                consumer.dead_letter(envelope, f"the handler failed {self.max_retries + 1} times")
-                log.exception("event %s dead-lettered after retries", envelope.get("id"))
-                return DEAD_LETTERED
-            delay = min(300, 2**self.request.retries) * random.uniform(0.8, 1.2)
-            raise self.retry(exc=exc, countdown=delay) from exc
+            if self.request.retries < self.max_retries:
+                delay = min(300, 2**self.request.retries) * random.uniform(0.8, 1.2)
+                raise self.retry(exc=exc, countdown=delay) from exc
+            consumer.dead_letter(envelope, f"the handler failed {self.max_retries + 1} times")
+            log.exception("event %s dead-lettered after retries", envelope.get("id"))
+            outcome = DEAD_LETTERED
+        failpoints.reach("after-commit", envelope)
+        confirm(envelope)
+        return outcome
+
+    def confirm(envelope) -> None:
+        if isinstance(envelope, dict) and envelope.get("source") in catalogue.SERVICES:
+            confirmations.confirm(envelope["source"], service, str(envelope.get("id")))
 
     @celery_app.task(name=f"{service}.relay_outbox", time_limit=300, soft_time_limit=280)
     def relay_outbox():
-        """Publish what the fast path could not (Redis down, a process died after commit)."""
-        published = publisher.relay(db)
-        if published:
-            log.info("relayed %d event(s) from the outbox", published)
-        return published
+        """Send again what no subscriber has confirmed yet: what the fast path could not send,
+        what the broker lost, what a dead worker took with it."""
+        sent = publisher.relay(db)
+        if sent:
+            log.info("relayed %d unconfirmed deliveries from the outbox", sent)
+        return sent
 
     celery_app.consumer = consumer
     return consumer

@@ -34,14 +34,15 @@ def emit(
 
     The catalogue checks the data first, so a malformed event fails the write that causes it.
     Nothing leaves the process until the transaction commits; a rollback discards the event with
-    the write. `occurred_at` defaults to now; a republished snapshot passes the time its state
-    came about, so consumers that already have it change nothing.
+    the write. One delivery row per subscriber records what that subscriber has yet to confirm.
+    `occurred_at` defaults to now; a republished snapshot passes the time its state came about,
+    so consumers that already have it change nothing.
     """
     from shared.events import catalogue
 
     db = session.info["db"]
-    if version is None:
-        version = catalogue.latest(event_type).version
+    entry = catalogue.latest(event_type) if version is None else catalogue.get(event_type, version)
+    version = entry.version
     envelope = {
         "id": str(uuid.uuid4()),
         "type": event_type,
@@ -53,5 +54,18 @@ def emit(
     }
     db.validate_event(as_json(envelope))
     session.execute(db.events.outbox.insert().values(**envelope, attempts=0))
+    # What each subscriber has still to confirm; it stays until that subscriber has committed it.
+    if entry.subscribers:
+        session.execute(
+            db.events.deliveries.insert(),
+            [
+                {
+                    "event_id": envelope["id"],
+                    "subscriber": s,
+                    "occurred_at": envelope["occurred_at"],
+                }
+                for s in entry.subscribers
+            ],
+        )
     session.info.setdefault(PENDING_KEY, []).append(envelope)
     return envelope

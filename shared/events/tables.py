@@ -1,4 +1,5 @@
-"""The event tables every service keeps in its own database: outbox, inbox, dead letters."""
+"""The event tables every service keeps in its own database: outbox, deliveries, inbox, dead
+letters."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shared.db import UTCDateTime
 @dataclass(frozen=True)
 class EventTables:
     outbox: Table
+    deliveries: Table
     processed_events: Table
     dead_letters: Table
 
@@ -33,6 +35,20 @@ def event_tables(metadata: MetaData) -> EventTables:
         Column("last_error", Text),
         Index("ix_outbox_unpublished", "published_at", "occurred_at"),
     )
+    # One row per (event, subscriber) until that subscriber confirms it committed the event: the
+    # record of what remains to deliver, whatever the broker lost (see publisher.py).
+    deliveries = Table(
+        "outbox_deliveries",
+        metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("subscriber", String(40), primary_key=True),
+        Column("occurred_at", UTCDateTime(), nullable=False),
+        Column("sends", Integer, nullable=False, default=0, server_default="0"),
+        Column("sent_at", UTCDateTime()),
+        Column("broker_epoch", String(36)),
+        Column("resend_after", UTCDateTime()),
+        Index("ix_outbox_deliveries_occurred", "occurred_at"),
+    )
     processed_events = Table(
         "processed_events",
         metadata,
@@ -51,4 +67,4 @@ def event_tables(metadata: MetaData) -> EventTables:
         Column("reason", Text, nullable=False),
         Column("received_at", UTCDateTime(), nullable=False),
     )
-    return EventTables(outbox, processed_events, dead_letters)
+    return EventTables(outbox, deliveries, processed_events, dead_letters)

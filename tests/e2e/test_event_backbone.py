@@ -7,99 +7,32 @@ processes on the run's private Redis, each on its own database.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import re
-import time
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from shared.auth import Caller
-from shared.events import publisher
+from shared.events import failpoints
+from tests.e2e.conftest import CONFIRM_DEADLINE
 from tests.members import factories
+from tests.support.backbone import (
+    CONSUMERS,
+    db_of,
+    dead_letters,
+    outcomes,
+    processed_ids,
+    row,
+    send,
+    unconfirmed,
+    wait_relaying,
+    wire,
+)
 from tests.support.waiting import wait_until
 from tests.support.workers import Worker
 
 pytestmark = pytest.mark.e2e
-CONSUMERS = ("projects", "announcements", "notifications")
 STAFF = Caller(str(uuid.uuid4()), "user", None, frozenset({"platform_admin"}))
-
-
-@pytest.fixture(scope="module")
-def apps(migrated, members_app):
-    """Every service's app in this process, so the test reads each database as its service does."""
-    built = {"members": members_app}
-    for service in CONSUMERS:
-        built[service] = importlib.import_module(f"services.{service}").create_app(
-            {"TESTING": True}
-        )
-    return built
-
-
-@pytest.fixture(scope="module")
-def workers(apps, redis_server):
-    redis_server.flush()  # no task left over from another module's processes
-    started = {service: Worker(service).start() for service in (*CONSUMERS, "members")}
-    yield started
-    for worker in started.values():
-        worker.stop()
-
-
-@pytest.fixture
-def make(apps):
-    with apps["members"].app_context():
-        yield factories.Factories(apps["members"])
-
-
-def db_of(service: str):
-    return importlib.import_module(f"services.{service}.models").db
-
-
-def model(service: str, name: str):
-    return getattr(importlib.import_module(f"services.{service}.models"), name)
-
-
-def row(service: str, name: str, key):
-    """A projection row read fresh from the service's database (None when absent)."""
-    with db_of(service).transaction() as session:
-        found = session.get(model(service, name), key, populate_existing=True)
-        if found is not None:
-            session.expunge(found)
-        return found
-
-
-def processed_ids(service: str) -> set[str]:
-    table = db_of(service).events.processed_events
-    with db_of(service).engine.connect() as connection:
-        return set(connection.execute(sa.select(table.c.event_id)).scalars())
-
-
-def dead_letters(service: str) -> list[dict]:
-    table = db_of(service).events.dead_letters
-    with db_of(service).engine.connect() as connection:
-        return [dict(r) for r in connection.execute(sa.select(table)).mappings()]
-
-
-def outcomes(worker: Worker, event_id: str) -> list[str]:
-    """What the worker's log says it did with the event, in order (handled, duplicate, ...)."""
-    text = worker.log_path.read_text(errors="replace")
-    return re.findall(rf"event {event_id} \([^)]*\) ([a-z-]+)", text)
-
-
-def wire(outbox_row: dict) -> dict:
-    """An outbox row as the relay sends it."""
-    return publisher.as_json({key: outbox_row[key] for key in publisher.ENVELOPE_KEYS})
-
-
-def send(service: str, envelope: dict) -> None:
-    publisher.producer().send_task(f"{service}.handle_event", args=[envelope], queue=service)
-
-
-def relay_members_outbox() -> None:
-    """What beat does every few seconds: the members worker publishes what is unpublished."""
-    publisher.producer().send_task("members.relay_outbox", queue="members")
 
 
 def test_an_organisation_verified_in_members_appears_verified_in_every_projection(workers, make):
@@ -139,62 +72,41 @@ def test_two_hundred_writes_while_redis_is_down_all_arrive_once_when_it_returns(
     assert len(written) == 200
     assert all(r["published_at"] is None for r in written)
 
-    time.sleep(publisher.RELAY_GRACE.total_seconds())
-    relay_members_outbox()
     ids = {r["id"] for r in written}
     for service in CONSUMERS:
-        wait_until(lambda s=service: ids <= processed_ids(s), timeout=90)
+        wait_relaying(lambda s=service: ids <= processed_ids(s), timeout=90)
         for org in orgs:
             assert row(service, "Organisation", org.id).city == "Sophia Antipolis 9"
         for event_id in ids:
-            assert outcomes(workers[service], event_id) == ["handled"]
+            assert outcomes(workers[service], event_id).count("handled") == 1
     assert all(r["published_at"] is not None for r in make.events() if r["id"] in ids)
 
 
-@contextlib.contextmanager
-def holding_the_inbox(service: str):
-    """Keep the service's inbox table locked, so a handler blocks in the middle of its work."""
-    engine = db_of(service).engine
-    connection = engine.connect()
-    try:
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.begin()
-            connection.exec_driver_sql("LOCK TABLE processed_events IN EXCLUSIVE MODE")
-        yield
-    finally:
-        connection.rollback()
-        connection.close()
-
-
-def test_a_worker_killed_in_the_middle_of_handling_handles_the_event_after_restart_once(
-    workers, make
+@pytest.mark.parametrize("stage", failpoints.STAGES)
+def test_a_worker_killed_at_any_stage_of_handling_handles_the_event_once_after_restart(
+    workers, make, stage
 ):
-    victim = workers["projects"]
     org, _admin = make.registered(status="pending")
     wait_until(lambda: row("projects", "Organisation", org.id))
-    with holding_the_inbox("projects"):
-        with db_of("members").transaction() as session:
-            from services.members.domain import organisations
+    workers["projects"].stop()
+    doomed = Worker("projects", extra_env={**CONFIRM_DEADLINE, "EVENTS_FAILPOINT": stage}).start()
+    with db_of("members").transaction() as session:
+        from services.members.domain import organisations
 
-            organisations.verify(session, STAFF, org.id, "Checked.")
-        event = make.events("organisation.verified")[-1]
-        time.sleep(2.0)  # the idle worker has the task by now, its handler waiting for the inbox
-        victim.kill()
-    assert not row("projects", "Organisation", org.id).is_verified
-    assert event["id"] not in processed_ids("projects")
-    # A task lost with its worker comes back once Redis's visibility timeout has passed.
-    restarted = Worker("projects", extra_env={"CELERY_VISIBILITY_TIMEOUT": "3"}).start()
-    workers["projects"] = restarted
-    try:
-        wait_until(lambda: row("projects", "Organisation", org.id).is_verified, timeout=90)
-        wait_until(lambda: outcomes(restarted, event["id"]))
-        assert outcomes(restarted, event["id"]) == ["handled"]
-        assert event["id"] in processed_ids("projects")
-    finally:
-        restarted.stop()
-        workers["projects"] = Worker("projects").start()
+        organisations.verify(session, STAFF, org.id, "Checked.")
+    event = make.events("organisation.verified")[-1]
+    doomed.wait_for_log(f"failpoint {stage} reached by event {event['id']}")
+    doomed.kill()
+    committed = stage == "after-commit"
+    assert row("projects", "Organisation", org.id).is_verified is committed
+    assert (event["id"] in processed_ids("projects")) is committed
+
+    # Nothing confirmed it: the members relay sends it again once its deadline has passed.
+    restarted = workers["projects"] = Worker("projects", extra_env=CONFIRM_DEADLINE).start()
+    wait_relaying(lambda: unconfirmed("members") == 0, timeout=120)
+    assert row("projects", "Organisation", org.id).is_verified
+    assert event["id"] in processed_ids("projects")
+    assert outcomes(restarted, event["id"]) == ["duplicate" if committed else "handled"]
 
 
 def test_the_same_event_delivered_three_times_is_applied_once(workers, make):

@@ -144,6 +144,7 @@ def test_ten_thousand_people_are_told_in_one_bulk_write(world):
                     "user_id": p,
                     "role": "org_member",
                     "revision": now,
+                    "since": now,
                 }
                 for p in people
             ],

@@ -87,6 +87,23 @@ class RedisServer:
     def flush(self) -> None:
         redis.Redis.from_url(self.url).flushall()
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash: what was not yet written to the append-only file is lost."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+    def restart_empty(self) -> None:
+        """Killed, its files deleted and started again: a broker that lost everything."""
+        self.kill()
+        for path in self.dir.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        self.start()
+
 
 def make_database_url(service: str, base_pg_url: str | None, tmp: Path) -> tuple[str, callable]:
     """A fresh database for `service` (PostgreSQL database or SQLite file) and its dropper."""

@@ -31,6 +31,7 @@ class Worker:
         self.concurrency = concurrency
         self.name = name or f"{service}-test@%h"
         self.process: subprocess.Popen | None = None
+        self.log_offset = 0
         self.log_path = (
             Path(os.environ.get("TEST_LOG_DIR", "/tmp")) / f"worker-{service}-{os.getpid()}.log"
         )
@@ -38,6 +39,7 @@ class Worker:
     def start(self, ready_timeout: float = 60.0) -> Worker:
         env = {**os.environ, **self.extra_env, "LOG_JSON": "false"}
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self.log_offset = offset
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
             [
@@ -74,6 +76,12 @@ class Worker:
             time.sleep(0.1)
         raise TimeoutError(f"worker not ready; see {self.log_path}:\n{self.log_tail()}")
 
+    def log_text(self) -> str:
+        """What this worker has logged since it started (the file is shared by restarts)."""
+        with open(self.log_path, "rb") as log:
+            log.seek(self.log_offset)
+            return log.read().decode(errors="replace")
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -89,6 +97,21 @@ class Worker:
                 self.process.kill()
                 self.process.wait(5)
         self.process = None
+
+    def pause(self) -> None:
+        """SIGSTOP: the process keeps what it took from the broker but does nothing with it."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def wait_for_log(self, text: str, timeout: float = 60.0) -> None:
+        """Until the worker's log holds `text` (written since it started)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log_text():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{text!r} not in {self.log_path}:\n{self.log_tail()}")
+            time.sleep(0.05)
 
     def kill(self) -> None:
         """SIGKILL, as when the machine loses the process mid-task."""

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import JSON, Select, String, case, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    JSON,
+    Select,
+    String,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from shared.db import UTCDateTime, utcnow
@@ -18,7 +30,11 @@ from .texts import LANGUAGES, TEXTS, render
 
 
 def write(session: Session, event_type: str, data: dict, event_id, who: Select) -> int:
-    """One notification per known person among `who`, in their language: one INSERT ... SELECT."""
+    """One notification per known person among `who`, in their language: one INSERT ... SELECT.
+
+    A person who already has this event's notification gets nothing more, so a late recipient
+    can be told without telling the others twice.
+    """
     if event_type not in TEXTS:
         return 0
     rendered = {language: render(event_type, data, language) for language in LANGUAGES}
@@ -43,7 +59,11 @@ def write(session: Session, event_type: str, data: dict, event_id, who: Select) 
         literal({lang: list(rendered[lang][1:]) for lang in LANGUAGES}, JSON),
         literal(link_for(event_type, data), String(500)),
         literal(now, UTCDateTime()),
-    ).where(User.id.in_(who), mode_of(User.id, category) != "off")
+    ).where(
+        User.id.in_(who),
+        mode_of(User.id, category) != "off",
+        ~exists().where(Notification.user_id == User.id, Notification.event_id == str(event_id)),
+    )
     columns = ["user_id", "event_id", "type", "category", "language", "title", "body"]
     columns += ["texts", "link"]
     result = session.execute(insert(Notification).from_select([*columns, "created_at"], rows))
@@ -75,6 +95,7 @@ def _email_now(session: Session, event_id: str, event_type: str, category: str, 
         Notification.event_id == event_id,
         Notification.type == event_type,
         mode_of(Notification.user_id, category) == "email",
+        ~exists().where(Email.notification_id == Notification.id),
     )
     columns = ["user_id", "notification_id", "category", "status", "attempts"]
     result = session.execute(

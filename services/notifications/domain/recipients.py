@@ -7,9 +7,12 @@ INSERT ... SELECT, however many people it holds.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
+
+from shared.projections import LEFT
 
 from ..models import Membership, Organisation, User
 
@@ -20,14 +23,23 @@ def _uuid(value) -> uuid.UUID | None:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def admins_of(organisation_id) -> Select:
+def _member_at(at: datetime):
+    """Memberships that had begun when the event happened and have not ended."""
+    return (Membership.role != LEFT, Membership.since <= at)
+
+
+def admins_of(organisation_id, at: datetime) -> Select:
     return select(Membership.user_id).where(
-        Membership.organisation_id == _uuid(organisation_id), Membership.role == "org_admin"
+        Membership.organisation_id == _uuid(organisation_id),
+        Membership.role == "org_admin",
+        Membership.since <= at,
     )
 
 
-def members_of(organisation_id) -> Select:
-    return select(Membership.user_id).where(Membership.organisation_id == _uuid(organisation_id))
+def members_of(organisation_id, at: datetime) -> Select:
+    return select(Membership.user_id).where(
+        Membership.organisation_id == _uuid(organisation_id), *_member_at(at)
+    )
 
 
 def people(ids) -> Select:
@@ -35,7 +47,7 @@ def people(ids) -> Select:
     return select(User.id).where(User.id.in_(wanted))
 
 
-def audience(session: Session, announcement: dict) -> Select:
+def audience(session: Session, announcement: dict, at: datetime) -> Select:
     """The members of the verified organisations an announcement's audience selects."""
     rule = announcement.get("audience") or {}
     organisations = select(Organisation.id, Organisation.sectors).where(
@@ -57,28 +69,33 @@ def audience(session: Session, announcement: dict) -> Select:
             for org_id, org_sectors in session.execute(organisations)
             if sectors & set(org_sectors or [])
         ]
-        return select(Membership.user_id).where(Membership.organisation_id.in_(chosen))
+        return select(Membership.user_id).where(
+            Membership.organisation_id.in_(chosen), *_member_at(at)
+        )
     ids = organisations.with_only_columns(Organisation.id)
-    return select(Membership.user_id).where(Membership.organisation_id.in_(ids))
+    return select(Membership.user_id).where(Membership.organisation_id.in_(ids), *_member_at(at))
 
 
 def _project_owner(data: dict):
     return (data.get("project") or {}).get("organisation_id")
 
 
+# Each rule: (session, data, when the event happened) -> a SELECT of user ids.
 RULES = {
-    "organisation.verified": lambda s, d: admins_of(d["id"]),
-    "organisation.suspended": lambda s, d: admins_of(d["id"]),
-    "project.application_submitted": lambda s, d: admins_of(_project_owner(d)),
-    "project.application_decided": lambda s, d: members_of(d["applicant_organisation_id"]),
-    "project.partner_added": lambda s, d: members_of(d["partner_organisation_id"]),
-    "announcement.published": lambda s, d: audience(s, d["announcement"]),
-    "announcement.event_reminder": lambda s, d: people(d.get("user_ids")),
-    "announcement.registration_changed": lambda s, d: people([d["user_id"]]),
+    "organisation.verified": lambda s, d, at: admins_of(d["id"], at),
+    "organisation.suspended": lambda s, d, at: admins_of(d["id"], at),
+    "project.application_submitted": lambda s, d, at: admins_of(_project_owner(d), at),
+    "project.application_decided": lambda s, d, at: members_of(d["applicant_organisation_id"], at),
+    "project.partner_added": lambda s, d, at: members_of(d["partner_organisation_id"], at),
+    "announcement.published": lambda s, d, at: audience(s, d["announcement"], at),
+    "announcement.event_reminder": lambda s, d, at: people(d.get("user_ids")),
+    "announcement.registration_changed": lambda s, d, at: people([d["user_id"]]),
 }
 
 
-def recipients(session: Session, event_type: str, data: dict) -> Select:
-    """A SELECT of the people to tell of an event (nobody for types without a rule)."""
+def recipients(session: Session, event_type: str, data: dict, at: datetime) -> Select:
+    """A SELECT of the people to tell of an event that happened `at` (nobody for types without
+    a rule): members count from when their membership began, so the same people are told
+    whether their membership reached this service before the event or after it."""
     rule = RULES.get(event_type)
-    return select(User.id).where(false()) if rule is None else rule(session, data)
+    return select(User.id).where(false()) if rule is None else rule(session, data, at)
