@@ -6,7 +6,13 @@ the shared library, beside the event catalogue. Exactly one beat process runs pe
 
 from __future__ import annotations
 
+import logging
+
+from celery.beat import PersistentScheduler
+
 from shared.celery import make_celery
+
+log = logging.getLogger(__name__)
 
 # How often each service's outbox relay publishes what the fast path could not.
 RELAY_EVERY = 10.0
@@ -40,5 +46,31 @@ def beat_schedule(tasks: dict[str, float] | None = None) -> dict:
     }
 
 
+class QuietScheduler(PersistentScheduler):
+    """Celery's scheduler, saying once that the broker is away and once that it is back,
+    instead of a traceback for every task at every tick of an outage."""
+
+    broker_away = False
+
+    def apply_entry(self, entry, producer=None):
+        log.info("Scheduler: Sending due task %s (%s)", entry.name, entry.task)
+        try:
+            self.apply_async(entry, producer=producer, advance=False)
+        except Exception as exc:
+            if not self.broker_away:
+                self.broker_away = True
+                log.warning(
+                    "beat cannot reach the broker (%s: %s); periodic tasks are skipped until "
+                    "it is back",
+                    exc.__class__.__name__,
+                    exc,
+                )
+            return
+        if self.broker_away:
+            self.broker_away = False
+            log.warning("beat reaches the broker again; periodic tasks are sent")
+
+
 celery_app = make_celery("beat")
 celery_app.conf.beat_schedule = beat_schedule()
+celery_app.conf.beat_scheduler = "shared.beat:QuietScheduler"

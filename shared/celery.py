@@ -56,6 +56,9 @@ def make_celery(service: str, create_app: Callable | None = None, **overrides) -
             "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", VISIBILITY_TIMEOUT_DEFAULT)
         },
         broker_connection_retry_on_startup=True,
+        # On a lost connection, a task being handled is given up (its message comes again: the
+        # publisher sends what is unconfirmed); this also spares a warning at every reconnect.
+        worker_cancel_long_running_tasks_on_connection_loss=True,
         broker_connection_timeout=2,
         task_time_limit=TASK_TIME_LIMIT,
         task_soft_time_limit=TASK_TIME_LIMIT - 30,

