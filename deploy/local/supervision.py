@@ -15,9 +15,11 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 import time
 
 from honcho.manager import KILL_WAIT, SIGNALS, Manager
+from honcho.process import Process
 
 MIN_BACKOFF = 1.0
 MAX_BACKOFF = 30.0
@@ -25,11 +27,41 @@ MAX_BACKOFF = 30.0
 STABLE_AFTER = 30.0
 
 
+class GroupProcess(Process):
+    """honcho's Process, run with `exec` (its pid is the program's, not a shell's), whose whole
+    process group goes when that program does: a gunicorn master killed would otherwise leave
+    its workers holding the output pipe, and nobody would hear that it died."""
+
+    def __init__(self, cmd, **kwargs):
+        super().__init__(f"exec {cmd}", **kwargs)
+
+    def run(self, events=None, ignore_signals=False):
+        self._events = events
+        self._child = self._child_ctor(self.cmd, env=self.env, cwd=self.cwd)
+        self._send_message({"pid": self._child.pid}, type="start")
+        if ignore_signals:  # as honcho: the manager signals the children itself
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        threading.Thread(target=self._end_group_with_leader, daemon=True).start()
+        for line in iter(self._child.stdout.readline, b""):
+            if not self.quiet:
+                self._send_message(line)
+        self._child.stdout.close()
+        self._child.wait()
+        self._send_message({"returncode": self._child.returncode}, type="stop")
+
+    def _end_group_with_leader(self) -> None:
+        self._child.wait()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._child.pid, signal.SIGKILL)
+
+
 class Supervisor(Manager):
     """Runs a Procfile's processes and keeps them running until told to stop."""
 
     def __init__(self, *args, min_backoff=MIN_BACKOFF, max_backoff=MAX_BACKOFF, **kwargs):
         super().__init__(*args, **kwargs)
+        self._process_ctor = GroupProcess
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
         self._started_at: dict[str, float] = {}
@@ -86,8 +118,6 @@ class Supervisor(Manager):
                 self._schedule_restart(message.name, entry)
 
     def _schedule_restart(self, name: str, entry: dict) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(entry["pid"], signal.SIGKILL)  # what the process left behind
         ran = time.monotonic() - self._started_at[name]
         previous = self._backoff.get(name)
         if previous is None or ran >= STABLE_AFTER:
