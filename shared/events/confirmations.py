@@ -12,7 +12,9 @@ whatever was sent under another epoch and not confirmed.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 import time
 import uuid
 
@@ -27,6 +29,9 @@ CONFIRMED_KEY = "platform:events:confirmed:{publisher}"
 DRAIN_BATCH = 1000
 # A process reuses the epoch it read this long: a stale one only causes a harmless re-send.
 EPOCH_CACHE_SECONDS = 2.0
+# Confirmations leave a consumer in batches this often: one round trip for many events, not one
+# each (the publisher re-sends only after a minute, so a tenth of a second costs nothing).
+FLUSH_SECONDS = 0.1
 
 _clients: dict[str, redis.Redis] = {}
 _epochs: dict[str, tuple[float, str]] = {}
@@ -68,13 +73,58 @@ def current_epoch(url: str | None = None, *, cached: bool = True) -> str:
     return epoch
 
 
+class Outgoing:
+    """Confirmations waiting for the next batch, pushed by a background thread of the process.
+
+    Losing the batch (the process dies) only makes the publishers send those events again.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.waiting: list[tuple[str | None, str, str]] = []
+        self.flusher: threading.Thread | None = None
+
+    def add(self, url: str | None, publisher: str, item: str) -> None:
+        with self.lock:
+            self.waiting.append((url, publisher, item))
+            if self.flusher is None or not self.flusher.is_alive():
+                self.flusher = threading.Thread(target=self.run, name="confirmations", daemon=True)
+                self.flusher.start()
+
+    def run(self) -> None:
+        while True:
+            time.sleep(FLUSH_SECONDS)
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:
+            batch, self.waiting = self.waiting, []
+        by_url: dict[str | None, dict[str, list[str]]] = {}
+        for url, publisher, item in batch:
+            by_url.setdefault(url, {}).setdefault(publisher, []).append(item)
+        for url, lists in by_url.items():
+            try:
+                with client(url).pipeline(transaction=False) as pipe:
+                    for publisher, items in lists.items():
+                        pipe.rpush(CONFIRMED_KEY.format(publisher=publisher), *items)
+                    pipe.execute()
+            except redis.RedisError as exc:
+                log.warning("could not confirm %d event(s) (%s)", len(batch), exc)
+
+
+_outgoing = Outgoing()
+atexit.register(_outgoing.flush)
+
+
 def confirm(publisher: str, subscriber: str, event_id: str, url: str | None = None) -> None:
-    """Tell `publisher` that `subscriber` committed `event_id`. Never raises: a lost
-    confirmation is made good by the re-send it causes."""
-    try:
-        client(url).rpush(CONFIRMED_KEY.format(publisher=publisher), f"{subscriber} {event_id}")
-    except redis.RedisError as exc:
-        log.warning("could not confirm event %s to %s (%s)", event_id, publisher, exc)
+    """Tell `publisher` that `subscriber` committed `event_id`, within a tenth of a second.
+    Never raises: a lost confirmation is made good by the re-send it causes."""
+    _outgoing.add(url, publisher, f"{subscriber} {event_id}")
+
+
+def flush() -> None:
+    """Send the waiting confirmations now."""
+    _outgoing.flush()
 
 
 def drain(publisher: str, url: str | None = None, batch: int = DRAIN_BATCH) -> list[tuple]:
