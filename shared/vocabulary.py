@@ -63,7 +63,8 @@ SIZES: dict[str, dict[str, str]] = {
     "large": {"en": "250 people or more", "fr": "250 personnes ou plus", "zh": "250人及以上"},
 }
 
-STATUSES = ("pending", "verified", "suspended")
+# closed: its last member deleted their account and closed it with them; it leaves every list.
+STATUSES = ("pending", "verified", "suspended", "closed")
 
 # ISO 3166-1 alpha-2, officially assigned codes.
 _COUNTRY_CODES = """

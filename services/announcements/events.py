@@ -1,18 +1,22 @@
 """Events announcements handles: members' organisations and people, kept locally (people for
 the names on attendee lists), and deleted accounts."""
 
+from shared.erasure import Person, erase_from_event_tables
 from shared.projections import organisation_handlers, people_handlers
 
 from .domain import registrations
-from .models import ForgottenPerson, Membership, Organisation, User
+from .models import ForgottenPerson, Membership, Organisation, User, db
 
 PEOPLE = people_handlers(User, Membership, ForgottenPerson)
 
 
 def forget_person(session, data: dict, envelope: dict) -> None:
-    """A person deleted their account: drop their registrations, their name as an author and
-    their copy kept from members."""
+    """A person deleted their account: drop their registrations, their name as an author, the
+    events kept that name them and their copy kept from members."""
+    known = session.get(User, data["id"])
+    person = Person(str(data["id"]), *((known.email, known.full_name) if known else ()))
     registrations.forget_person(session, data["id"])
+    erase_from_event_tables(session, db, person)
     PEOPLE["user.deleted"](session, data, envelope)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import delete
 
+from shared.erasure import Person, erase_from_event_tables, redact_rows
 from shared.events import catalogue
 from shared.projections import ORGANISATION_EVENTS, organisation_handlers, people_handlers
 
@@ -14,6 +15,7 @@ from .domain import inbox, late_recipients
 from .domain.fanout import webhook_messages
 from .domain.recipients import recipients
 from .models import (
+    Broadcast,
     Email,
     ForgottenPerson,
     Membership,
@@ -22,6 +24,9 @@ from .models import (
     Preference,
     QuietHours,
     User,
+    WebhookAttempt,
+    WebhookMessage,
+    db,
 )
 
 PROJECTIONS = {
@@ -49,13 +54,27 @@ def fan_out(session, data: dict, envelope: dict) -> None:
 
 
 def forget_person(session, data: dict, envelope: dict) -> None:
-    """A deleted account leaves no inbox, preferences or e-mails behind."""
+    """A deleted account leaves no inbox, preferences or e-mails behind, and nothing kept for
+    others (their inbox items, webhook messages and the responses to them, the events kept for
+    late recipients) names them any more."""
     user_id = data["id"]
+    known = session.get(User, user_id)
+    person = Person(
+        str(user_id), known.email if known else None, known.full_name if known else None
+    )
     for model in (Email, Notification, Preference, QuietHours):
         session.execute(delete(model).where(model.user_id == user_id))
+    notifications = Notification.__table__
+    redact_rows(session, notifications, [notifications.c.title, notifications.c.body], person)
+    redact_rows(session, notifications, [notifications.c.texts], person)
+    redact_rows(session, WebhookMessage.__table__, [WebhookMessage.__table__.c.payload], person)
+    attempts = WebhookAttempt.__table__
+    redact_rows(session, attempts, [attempts.c.response_body], person)
+    redact_rows(session, Broadcast.__table__, [Broadcast.__table__.c.data], person)
+    erase_from_event_tables(session, db, person)
 
 
-PROJECTIONS["user.deleted"] = _chain(PROJECTIONS["user.deleted"], forget_person)
+PROJECTIONS["user.deleted"] = _chain(forget_person, PROJECTIONS["user.deleted"])
 
 
 # After these, people the projections did not know of hear what they missed.

@@ -2,9 +2,18 @@
 
 from sqlalchemy import update
 
+from shared.erasure import Person, erase_from_event_tables
 from shared.projections import organisation_handlers
 
-from .models import Application, Milestone, Organisation, Project, StaffAction, StateChange
+from .models import (
+    Application,
+    Milestone,
+    Organisation,
+    Project,
+    StaffAction,
+    StateChange,
+    db,
+)
 
 
 def forget_person(session, data: dict, envelope: dict) -> None:
@@ -22,6 +31,7 @@ def forget_person(session, data: dict, envelope: dict) -> None:
         update(Application).where(Application.decided_by == person).values(decided_by=None)
     )
     session.execute(update(StaffAction).where(StaffAction.user_id == person).values(user_id=None))
+    erase_from_event_tables(session, db, Person(str(person)))
 
 
 HANDLERS = {**organisation_handlers(Organisation), "user.deleted": forget_person}

@@ -171,8 +171,18 @@ def test_the_last_admin_hands_over_before_leaving_the_platform(client, make):
         assert session.get(User, admin.id) is not None
 
 
-def test_a_sole_admin_with_nobody_to_hand_over_to_may_leave(client, make):
+def test_the_last_person_of_an_organisation_leaves_only_by_closing_it(client, make):
     org = make.organisation()
     admin = make.admin(org)
-    response = client.delete(ME, json={"password": PASSWORD}, headers=make.headers(admin))
+    refused = client.delete(ME, json={"password": PASSWORD}, headers=make.headers(admin))
+    assert refused.status_code == 409
+    assert refused.json["code"] == "account.last_member"
+    assert make.events("user.deleted") == []
+    response = client.delete(
+        ME, json={"password": PASSWORD, "close_organisation": True}, headers=make.headers(admin)
+    )
     assert response.status_code == 204
+    [closed] = make.events("organisation.updated")
+    assert closed["data"]["id"] == str(org.id) and closed["data"]["status"] == "closed"
+    listed = client.get("/api/members/v1/directory?limit=100").json["items"]
+    assert str(org.id) not in {item["id"] for item in listed}

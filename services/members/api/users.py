@@ -56,7 +56,9 @@ class Me(MethodView):
     def delete(self, payload):
         """Delete the account (password required); an organisation's last admin hands over first."""
         with db.transaction() as session:
-            user_id = accounts.delete_account(session, authenticated(), payload["password"])
+            user_id = accounts.delete_account(
+                session, authenticated(), payload["password"], payload["close_organisation"]
+            )
         personal_data.discard(user_id)
 
 

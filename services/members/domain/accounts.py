@@ -233,24 +233,18 @@ def confirm_password_reset(session, token: str, password: str) -> None:
     tokens.revoke_user_tokens(session, user.id)
 
 
-def delete_account(session, caller, password: str) -> uuid.UUID:
-    """Remove the person and their membership; the last admin of an org with others hands over."""
-    from . import memberships, tokens
+def delete_account(session, caller, password: str, close_organisation: bool = False) -> uuid.UUID:
+    """Remove the person, their membership and what names them; the last admin of an org with
+    others hands over first, the last person of an org closes it with them or is refused."""
+    from . import erasure, memberships, tokens
 
     user = _user(session, caller)
     if not verify_password(user, password):
         raise ValidationFailed.field("password", "The password is not correct.")
     membership = memberships.membership_of(session, user.id)
     if membership is not None:
-        others = session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(
-                Membership.organisation_id == membership.organisation_id,
-                Membership.user_id != user.id,
-            )
-        )
-        if others:
+        closing = erasure.ensure_may_leave(session, membership, close_organisation)
+        if not closing:
             memberships.ensure_not_last_admin(session, membership)
         organisation_id = membership.organisation_id
         session.delete(membership)
@@ -260,7 +254,10 @@ def delete_account(session, caller, password: str) -> uuid.UUID:
             "member.left",
             {"organisation_id": str(organisation_id), "user_id": str(user.id)},
         )
+        if closing:
+            erasure.close_organisation(session, organisation_id)
     tokens.revoke_user_tokens(session, user.id)
+    erasure.erase(session, user)
     user_id = user.id
     session.delete(user)
     session.flush()

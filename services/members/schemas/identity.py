@@ -87,6 +87,8 @@ class PasswordChange(Schema):
 
 class AccountDeletion(Schema):
     password = _password()
+    # The only person of an organisation closes it with their account, by saying so.
+    close_organisation = fields.Boolean(load_default=False)
 
 
 class Export(Schema):
