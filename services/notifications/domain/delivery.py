@@ -20,7 +20,6 @@ from email.utils import parsedate_to_datetime
 import aiohttp
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
-from yarl import URL
 
 from shared.db import utcnow
 
@@ -28,7 +27,7 @@ from .. import settings
 from ..models import WebhookAttempt, WebhookEndpoint, WebhookMessage
 from . import chat, signing
 from .endpoints import active_secrets_of
-from .safety import SafeResolver, UnsafeTarget, check_address, literal_address
+from .safety import SafeResolver, UnsafeTarget, check_address, literal_address, target_host
 
 LEASE_EXTRA = 60.0  # a claimed message is due again this long after the timeout if we die
 
@@ -187,8 +186,7 @@ async def _send(http: aiohttp.ClientSession, job: Job, allow_private: bool, cap:
         return int((time.monotonic() - started) * 1000)
 
     try:
-        host = URL(job.url).host or ""
-        literal = literal_address(host)
+        literal = literal_address(target_host(job.url))
         if literal is not None:
             check_address(literal, allow_private)
         async with http.post(
