@@ -226,6 +226,7 @@ def replay(session, caller, organisation_id, endpoint_id, message_id) -> Webhook
     message.status = "pending"
     message.attempt_count = 0
     message.next_attempt_at = utcnow()
+    message.next_trigger = "replay"
     session.flush()
     return message
 
@@ -242,7 +243,9 @@ def recover(session, caller, organisation_id, endpoint_id, since: datetime) -> i
             WebhookMessage.status.in_(("failed", "held")),
             WebhookMessage.created_at >= since,
         )
-        .values(status="pending", attempt_count=0, next_attempt_at=utcnow())
+        .values(
+            status="pending", attempt_count=0, next_attempt_at=utcnow(), next_trigger="recovery"
+        )
     )
     return result.rowcount
 
@@ -265,6 +268,7 @@ def send_test(session, caller, organisation_id, endpoint_id) -> WebhookMessage:
         },
         status="pending",
         next_attempt_at=now,
+        next_trigger="test",
         created_at=now,
     )
     session.add(message)
