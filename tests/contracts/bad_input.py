@@ -51,6 +51,9 @@ QUERY_VALUES = [
     "NaN",
     "",
     "[]",
+    "2026-01-01T00:00:00",  # a time without its zone
+    "0001-01-01T00:00:00+14:00",  # before year 1 in UTC
+    "9999-12-31T23:59:59-14:00",  # after year 9999 in UTC
 ]
 
 # Raw JSON text for one field: some values (huge integers, 1e999, lone surrogates) have no
@@ -70,6 +73,10 @@ FIELD_VALUES = [
     json.dumps(OVERLONG),
     json.dumps(["x"] * 1000),
     '"' + "\\ud83d" * 3 + '"',
+    '"2026-01-01T00:00:00"',
+    '"0001-01-01T00:00:00+14:00"',
+    '"9999-12-31T23:59:59-14:00"',
+    '"2026-02-30"',
 ]
 
 RAW_BODIES = [
