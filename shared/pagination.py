@@ -35,8 +35,9 @@ class PageArgs(Schema):
     )
 
 
-# A cursor this API gave out is a few hundred characters; anything much longer is not one.
-MAX_CURSOR_LENGTH = 2048
+# The longest cursor this API gives out (a 200-character sort key of escaped astral characters
+# and an id) is about 3,300 characters; anything longer is not one.
+MAX_CURSOR_LENGTH = 4096
 
 
 def _to_json(value):
