@@ -1,8 +1,9 @@
 """The app factory every service calls with its name.
 
 It wires, in order: settings, JSON logs, the database session, request ids and metrics,
-token verification, the flask-smorest API (OpenAPI at `/api/<service>/v1/openapi.json`,
-interactive docs beside it), the service's blueprints, and problem+json error handling.
+token verification, input checks (`input_safety`; `int` path parameters bounded to 64 bits), the
+flask-smorest API (OpenAPI at `/api/<service>/v1/openapi.json`, interactive docs beside it), the
+service's blueprints, and problem+json error handling.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask import Flask, request, send_from_directory
 from flask.sessions import SessionInterface
 from flask_smorest import Api, Blueprint
 
-from shared import auth, errors, observability
+from shared import auth, errors, input_safety, observability, path_converters
 from shared.config import Settings
 from shared.db import Database
 from shared.errors import Problem
@@ -155,8 +156,13 @@ def create_service_app(
     observability.init_app(app, service)
     auth.init_app(app, key_source)
     _require_json_bodies(app)
+    input_safety.init_app(app)
+    path_converters.init_app(app)
 
     api = Api(app)
+    api.register_converter(
+        path_converters.DatabaseIntegerConverter, path_converters.integer_parameter_schema
+    )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
     app.extensions["api"] = api

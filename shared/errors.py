@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, jsonify, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_TYPE_BASE = "https://sino-sophipolitan.example/problems/"
@@ -202,6 +203,20 @@ def handle_problem(exc: Problem):
     )
 
 
+def handle_data_error(exc: DataError):
+    """The database refused a value (too long, out of range): the caller's input, not our fault.
+
+    Schemas should catch such values first; this keeps a gap in one of them from becoming a 500.
+    """
+    log.warning("database refused a value: %s", exc.orig)
+    return problem_response(
+        422,
+        "The request did not validate",
+        "A value is longer or larger than can be stored.",
+        slug="validation-failed",
+    )
+
+
 def handle_unexpected(exc: Exception):
     current_app.logger.exception("unhandled error")
     return problem_response(
@@ -216,4 +231,5 @@ def init_app(app: Flask) -> None:
     """Register the handlers; call after flask-smorest's Api so ours take precedence."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Problem, handle_problem)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from flask import request
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, TypeDecorator, and_, or_
 
+from shared import json_limits
 from shared.errors import ValidationFailed
 
 DEFAULT_LIMIT = 20
@@ -30,6 +35,11 @@ class PageArgs(Schema):
     )
 
 
+# The longest cursor this API gives out (a 200-character sort key of escaped astral characters
+# and an id) is about 3,300 characters; anything longer is not one.
+MAX_CURSOR_LENGTH = 4096
+
+
 def _to_json(value):
     if isinstance(value, datetime):
         return {"t": value.isoformat()}
@@ -38,12 +48,42 @@ def _to_json(value):
     return value
 
 
-def _from_json(value):
-    if isinstance(value, dict) and "t" in value:
-        return datetime.fromisoformat(value["t"])
-    if isinstance(value, dict) and "u" in value:
+def _from_json(value, kind: type | None):
+    """One decoded sort-key value as `kind`; ValueError when it is anything else."""
+    if kind is datetime:
+        if not (isinstance(value, dict) and value.keys() == {"t"} and isinstance(value["t"], str)):
+            raise ValueError("not a time")
+        moment = datetime.fromisoformat(value["t"])
+        if moment.tzinfo is None:
+            raise ValueError("a time without its zone")
+        return moment
+    if kind is uuid.UUID:
+        if not (isinstance(value, dict) and value.keys() == {"u"} and isinstance(value["u"], str)):
+            raise ValueError("not a uuid")
         return uuid.UUID(value["u"])
-    return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("not an integer")
+        if not json_limits.INT64_MIN <= value <= json_limits.INT64_MAX:
+            raise ValueError("integer out of range")
+        return value
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("not a number")
+        if not math.isfinite(value):
+            raise ValueError("not finite")
+        return value
+    if kind is str:
+        if not isinstance(value, str) or json_limits.unstorable_text(value):
+            raise ValueError("not text")
+        return value
+    # A column whose type says nothing (an expression): any value encode_cursor makes.
+    if isinstance(value, dict):
+        return _from_json(value, datetime if "t" in value else uuid.UUID)
+    for simple in (str, int, float):
+        if isinstance(value, simple) and not isinstance(value, bool):
+            return _from_json(value, simple)
+    raise ValueError("not a sort key value")
 
 
 def encode_cursor(values: list) -> str:
@@ -51,15 +91,41 @@ def encode_cursor(values: list) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, size: int) -> list:
-    """The sort key inside a cursor, or a 422 naming the `cursor` parameter."""
+def column_kinds(columns: list) -> list[type | None]:
+    """The Python type of each keyset column, which its cursor value must have."""
+    kinds: list[type | None] = []
+    for column in columns:
+        column_type = column.type
+        if isinstance(column_type, TypeDecorator):  # e.g. shared.db.UTCDateTime
+            column_type = column_type.impl_instance
+        try:
+            kind = column_type.python_type
+        except NotImplementedError:
+            kind = None
+        if kind is not None and issubclass(kind, datetime):
+            kind = datetime
+        elif kind is not None and issubclass(kind, float | Decimal):
+            kind = float
+        kinds.append(kind if kind in (datetime, uuid.UUID, int, float, str) else None)
+    return kinds
+
+
+def decode_cursor(cursor: str, kinds: Sequence[type | None]) -> list:
+    """The sort key inside a cursor, one value per kind, or a 422 naming the `cursor` parameter.
+
+    Only what `encode_cursor` could have produced for these columns gets through: the right number
+    of values, each of its column's type (times and uuids tagged, integers within 64 bits, finite
+    numbers, storable text), so nothing malformed reaches a comparison in SQL.
+    """
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError("too long")
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != size:
+        values = json.loads(base64.b64decode(padded.encode(), altchars=b"-_", validate=True))
+        if not isinstance(values, list) or len(values) != len(kinds):
             raise ValueError("wrong size")
-        return [_from_json(v) for v in values]
-    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        return [_from_json(value, kind) for value, kind in zip(values, kinds, strict=True)]
+    except (ValueError, TypeError, RecursionError) as exc:
         raise ValidationFailed(
             "The cursor is not one this API gave out.",
             errors=[{"parameter": "cursor", "in": "query", "detail": "Invalid cursor."}],
@@ -69,7 +135,7 @@ def decode_cursor(cursor: str, size: int) -> list:
 def keyset(stmt: Select, columns: list, cursor: str | None, limit: int, descending=False):
     """`stmt` ordered by `columns` (unique together), after the cursor, one row over the limit."""
     if cursor:
-        values = decode_cursor(cursor, len(columns))
+        values = decode_cursor(cursor, column_kinds(columns))
         # (a, b) > (x, y) spelled out, so it works on every backend and uses the index.
         clauses = []
         for i, column in enumerate(columns):
@@ -89,12 +155,15 @@ def page(rows: list, limit: int, key) -> dict:
 
 
 def next_link(next_cursor: str | None) -> dict:
-    """A `Link: <...>; rel="next"` header for the page that follows, if any."""
+    """A `Link: <...>; rel="next"` header for the page that follows, if any.
+
+    Every query value is percent-encoded: a CR, LF, `>` or `;` a caller sent comes back as
+    `%0D`, `%0A`, `%3E`, `%3B`, so it can neither break the header nor add a link of its own.
+    """
     if not next_cursor:
         return {}
-    args = request.args.to_dict()
-    args["cursor"] = next_cursor
-    query = "&".join(f"{k}={v}" for k, v in args.items())
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+    query = urlencode([*args, ("cursor", next_cursor)])
     return {"Link": f'<{request.base_url}?{query}>; rel="next"'}
 
 

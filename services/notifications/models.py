@@ -118,6 +118,11 @@ class WebhookMessage(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempt_count: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column()
+    # Why the next attempt is due, copied onto the attempt: scheduled (the first), retry,
+    # replay, recovery or test.
+    next_trigger: Mapped[str] = mapped_column(
+        String(12), default="scheduled", server_default="scheduled"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     delivered_at: Mapped[datetime | None] = mapped_column()
 

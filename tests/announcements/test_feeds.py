@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 import feedparser
 import icalendar
+from lxml import etree
+from lxml import html as lxml_html
 
 from tests.announcements.factories import API
 
@@ -137,3 +140,50 @@ def test_conditional_get_answers_304_until_something_changes(make, client):
     client.post(f"{API}/announcements/{news['id']}/withdraw", json={}, headers=staff.headers)
     after = client.get(f"{API}/feeds/en.atom", headers={"If-None-Match": etag})
     assert after.status_code == 200 and news["id"] not in after.data.decode()
+
+
+def _live_markup(html: str) -> list[str]:
+    """Elements of `html` (as a feed reader renders it) carrying an on* attribute or a script."""
+    if not html.strip():
+        return []
+    tree = lxml_html.fromstring(f"<div>{html}</div>")
+    return [
+        lxml_html.tostring(element, encoding="unicode")[:80]
+        for element in tree.iter()
+        if element.tag == "script" or any(name.startswith("on") for name in element.attrib)
+    ]
+
+
+def test_feed_texts_carry_no_live_markup_whatever_the_author_wrote(make, client):
+    staff = make.staff()
+    hostile = '<img src=x onmouseover="alert(1)"><b onclick=alert(2)>bold</b>'
+    make.published(
+        staff,
+        title={"en": f"Title {hostile}"},
+        summary={"en": f"Summary {hostile}"},
+        body={"en": f"Body {hostile} <a href='javascript:alert(3)' onmouseover=x>link</a>"},
+    )
+    for fmt in ("rss", "atom"):
+        parsed = feedparser.parse(client.get(f"{API}/feeds/en.{fmt}").data, sanitize_html=False)
+        assert not parsed.bozo, parsed.bozo_exception
+        [entry] = parsed.entries
+        for detail in (entry.summary_detail, *entry.get("content", [])):
+            # Plain text is shown as text; whatever is HTML is what a reader renders.
+            text = escape(detail.value) if detail.type == "text/plain" else detail.value
+            assert _live_markup(text) == [], (fmt, detail.type, text)
+            assert "javascript:" not in text
+        assert entry.summary_detail.type in ("text/plain", "text/html")
+        assert "Summary" in entry.summary and "bold" in entry.summary  # the words stay
+
+
+def test_the_atom_feed_names_its_author(make, client):
+    make.published(make.staff())
+    data = client.get(f"{API}/feeds/fr.atom").data
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert parsed.feed.author_detail.name == "Plateforme de coopération sino-sophipolitaine"
+    # RFC 4287 section 4.1.1: a feed whose entries name no author names one itself.
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = etree.fromstring(data)
+    assert root.findtext(f"{atom}author/{atom}name")
+    assert all(entry.find(f"{atom}author") is None for entry in root.iter(f"{atom}entry"))

@@ -260,3 +260,14 @@ def test_gateway_logs_one_json_object_per_request(running_gateway):
     assert entry["status"] == 200
     assert entry["uri"] == "/api/members/v1/x"
     assert isinstance(entry["duration_s"], float | int)
+
+
+def test_gateway_answers_an_unknown_api_with_a_problem_json_404(running_gateway):
+    url, _ = running_gateway
+    for path in ("/api/no-such-service/v1/x", "/api/", "/api/membersx/v1/x"):
+        answer = requests.get(url + path, timeout=5)
+        assert answer.status_code == 404, path
+        assert answer.headers["Content-Type"] == "application/problem+json", path
+        assert answer.json()["status"] == 404
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert requests.get(url + "/apis", timeout=5).json()["service"] == "portal"

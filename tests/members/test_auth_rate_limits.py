@@ -35,7 +35,8 @@ def test_five_failures_lock_the_account_with_429_and_retry_after(client, make):
         assert attempt(client, user.email, "wrong password!").status_code == 400
     locked = attempt(client, user.email, PASSWORD)  # even the right password waits
     assert locked.status_code == 429
-    assert locked.mimetype == "application/problem+json"
+    assert locked.mimetype == "application/json"  # RFC 6749 section 5.2, as every refusal
+    assert locked.json["error"] == "invalid_request"
     assert 1 <= int(locked.headers["Retry-After"]) <= 15 * 60
     # Another account from the same address is not affected by this account's lock.
     other = make.user(make.organisation())

@@ -80,7 +80,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, make):
     wrong = sign_in(client, user.email, "not the password at all")
     unknown = sign_in(client, "nobody@example.org", "not the password at all")
     assert wrong.status_code == unknown.status_code == 400
-    assert wrong.mimetype == unknown.mimetype == "application/problem+json"
+    assert wrong.mimetype == unknown.mimetype == "application/json"  # RFC 6749 section 5.2
     strip = lambda body: {k: v for k, v in body.items() if k != "request_id"}  # noqa: E731
     assert strip(wrong.json) == strip(unknown.json)
     assert wrong.json["error"] == "invalid_grant"
@@ -108,8 +108,40 @@ def test_a_requested_scope_must_be_one_the_person_holds(client, make):
 def test_malformed_token_requests_are_rfc6749_errors(client, form, error):
     response = client.post(TOKEN, data=form)
     assert response.status_code == 400
-    assert response.mimetype == "application/problem+json"
+    assert response.mimetype == "application/json"
     assert response.json["error"] == error
+    assert set(response.json) == {"error", "error_description"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"[" * 100_000, "application/json", 400),
+        (rb'{"grant_type": "password", "username": "\ud800"}', "application/json", 422),
+        (rb'{"grant_type": "password", "password": "a\u0000"}', "application/json", 422),
+        (b"grant_type=password", "text/plain", 415),
+        (b"{" + b" " * (1024 * 1024) + b"}", "application/json", 413),
+    ],
+    ids=["deep", "surrogate", "nul", "text", "too-large"],
+)
+def test_refusals_before_the_grant_are_rfc6749_errors_too(client, body, content_type, status):
+    response = client.post(TOKEN, data=body, content_type=content_type)
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    assert response.json["error"] == "invalid_request"
+    assert response.json["error_description"]
+
+
+def test_a_wrong_client_secret_is_invalid_client_with_its_challenge(client):
+    response = client.post(
+        TOKEN,
+        data={"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"},
+    )
+    assert response.status_code == 401
+    assert response.mimetype == "application/json"
+    assert response.json["error"] == "invalid_client"
+    assert response.headers["WWW-Authenticate"].startswith("Basic")
 
 
 def test_a_non_object_json_body_is_an_invalid_request(client):

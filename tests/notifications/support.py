@@ -135,7 +135,12 @@ class Sink:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 outer.requests.append(
-                    {"path": self.path, "headers": dict(self.headers.items()), "body": body}
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers.items()),
+                        "body": body,
+                        "at": time.monotonic(),
+                    }
                 )
                 answer = outer.responses.pop(0) if outer.responses else outer.default
                 if isinstance(answer, int):

@@ -300,3 +300,30 @@ def _uuid(value):
     import uuid
 
     return uuid.UUID(value)
+
+
+def test_each_attempt_records_what_triggered_it(client, world, sink):
+    """scheduled (an event), retry (after a failure), test, replay, recovery: in the log."""
+    sink.responses = [500]
+    org = world.organisation()
+    endpoint = _endpoint(client, org, sink.url)
+    base = f"{BASE}/organisations/{org}/webhooks/{endpoint['id']}"
+    _verify_event(world, org)
+    delivery.deliver_due(db)  # scheduled: fails
+    delivery.deliver_due(db, now=utcnow() + timedelta(seconds=5))  # retry: succeeds
+    client.post(f"{base}/test", headers=_admin(org))
+    delivery.deliver_due(db)
+    event_message = _attempts(endpoint["id"])[0].message_id
+    replayed = client.post(f"{base}/messages/{event_message}/replay", headers=_admin(org))
+    assert replayed.status_code in (200, 202), replayed.json
+    delivery.deliver_due(db)
+    with db.transaction() as session:
+        session.execute(update(WebhookMessage).values(status="failed", next_attempt_at=None))
+    since = (utcnow() - timedelta(hours=1)).isoformat()
+    recovered = client.post(f"{base}/recover", json={"since": since}, headers=_admin(org))
+    assert recovered.json["recovered"] == 2
+    delivery.deliver_due(db)
+    triggers = [a.trigger for a in _attempts(endpoint["id"])]
+    assert triggers == ["scheduled", "retry", "test", "replay", "recovery", "recovery"]
+    shown = client.get(f"{base}/attempts", headers=_admin(org)).json["items"]
+    assert [a["trigger"] for a in shown] == list(reversed(triggers))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from services.notifications.domain import delivery
-from services.notifications.domain.safety import literal_address, unsafe_reason
+from services.notifications.domain.safety import literal_address, target_host, unsafe_reason
 from services.notifications.models import WebhookAttempt, db
 from tests.notifications.support import Sink, headers
 
@@ -121,3 +121,62 @@ def test_a_redirect_to_a_local_address_is_never_followed(client, world):
     finally:
         local.stop()
         redirecting.stop()
+
+
+# Written the ways a host can be spelled so that it reads differently before and after
+# normalisation: trailing dot, full-width digits and dots, circled letters, case, IPv4-mapped.
+DISGUISED_LOCAL_HOSTS = [
+    "127.0.0.1.",
+    "\uff11\uff12\uff17.\uff10.\uff10.\uff11",  # full-width digits
+    "\uff11\uff12\uff17\uff0e\uff10\uff0e\uff10\uff0e\uff11",  # full-width digits and dots
+    "127\u30020\u30020\u30021",  # ideographic full stops
+    "\u24dbocalhost",  # circled l
+    "LOCALHOST.",
+    "api.localhost",
+    "[::ffff:127.0.0.1]",
+    "0x7f.1",
+]
+
+
+@pytest.mark.parametrize("host", DISGUISED_LOCAL_HOSTS)
+def test_an_endpoint_is_refused_at_creation_wherever_delivery_would_refuse_it(
+    client, world, app, host
+):
+    org = world.organisation()
+    auth = headers(organisation=org, roles=["org_admin"])
+    app.config["WEBHOOKS_ALLOW_PRIVATE_TARGETS"] = False
+    url = f"https://{host}/hook"
+    # What delivery reads is a local host: its address check or the resolver refuses it.
+    read = target_host(url)
+    literal = literal_address(read)
+    assert (literal is not None and unsafe_reason(literal)) or read.endswith("localhost"), read
+    created = client.post(f"{BASE}/organisations/{org}/webhooks", json={"url": url}, headers=auth)
+    assert created.status_code == 422, created.json
+    assert created.json["errors"][0]["pointer"] == "/url"
+    assert client.get(f"{BASE}/organisations/{org}/webhooks", headers=auth).json["items"] == []
+    app.config["WEBHOOKS_ALLOW_PRIVATE_TARGETS"] = True
+    allowed = client.post(
+        f"{BASE}/organisations/{org}/webhooks",
+        json={"url": "https://hooks.example.com/x"},
+        headers=auth,
+    )
+    app.config["WEBHOOKS_ALLOW_PRIVATE_TARGETS"] = False
+    changed = client.patch(
+        f"{BASE}/organisations/{org}/webhooks/{allowed.json['id']}",
+        json={"url": url},
+        headers=auth,
+    )
+    assert changed.status_code == 422, changed.json
+
+
+def test_a_public_host_in_full_width_is_accepted_as_delivery_reads_it(client, world, app):
+    org = world.organisation()
+    app.config["WEBHOOKS_ALLOW_PRIVATE_TARGETS"] = False
+    url = "https://\uff48\uff4f\uff4f\uff4b\uff53.example.com/x"  # full-width "hooks"
+    assert target_host(url) == "hooks.example.com"
+    created = client.post(
+        f"{BASE}/organisations/{org}/webhooks",
+        json={"url": url},
+        headers=headers(organisation=org, roles=["org_admin"]),
+    )
+    assert created.status_code == 201, created.json

@@ -63,7 +63,8 @@ def test_an_event_reaches_a_webhook_and_an_admins_mailbox_through_the_workers(
 
         def first_attempt_recorded():
             with db.transaction() as session:
-                return session.scalar(select(func.max(WebhookMessage.attempt_count))) == 1
+                # The retry may already have followed (it is due 50 ms later).
+                return session.scalar(select(func.max(WebhookMessage.attempt_count))) >= 1
 
         # The worker records the failure just after the sink answers: wait, then move time on.
         wait_until(first_attempt_recorded, timeout=30)
@@ -79,5 +80,55 @@ def test_an_event_reaches_a_webhook_and_an_admins_mailbox_through_the_workers(
         assert sink.requests[0]["headers"]["webhook-id"] == last["headers"]["webhook-id"]
         [mail] = smtp.wait_for(1, to="admin@zijin-bio.example")
         assert mail["Subject"] == "南京紫金生物医药科技 已通过审核"  # Li Na reads Chinese
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def webhooks_worker(redis_server):
+    """A `webhooks` worker retrying 2 s after a first failure, and no beat: nothing dispatches."""
+    redis_server.flush()
+    worker = Worker(
+        "notifications",
+        queues="webhooks",
+        pool="threads",
+        concurrency=4,
+        name="webhooks-retry-test@%h",
+        extra_env={"WEBHOOKS_RETRY_SCHEDULE": "0,2", "WEBHOOKS_RETRY_JITTER": "0"},
+    ).start()
+    yield worker
+    worker.stop()
+
+
+def test_a_retry_goes_out_when_it_falls_due_not_at_the_next_dispatch_tick(
+    client, app, world, webhooks_worker
+):
+    from services.notifications.tasks import celery_app
+    from tests.notifications.support import Sink
+
+    sink = Sink(responses=[500])
+    try:
+        org = world.organisation()
+        auth = headers(organisation=org, roles=["org_admin"])
+        endpoint = client.post(
+            f"{BASE}/organisations/{org}/webhooks", json={"url": sink.url}, headers=auth
+        ).json
+        sent = client.post(
+            f"{BASE}/organisations/{org}/webhooks/{endpoint['id']}/test", headers=auth
+        )
+        assert sent.status_code in (200, 201, 202), sent.json
+        celery_app.send_task("notifications.deliver_webhooks", queue="webhooks")
+        # No beat runs here: only the wake-up the failed attempt leaves behind sends the retry.
+        wait_until(lambda: len(sink.requests) >= 2, timeout=15)
+        gap = sink.requests[1]["at"] - sink.requests[0]["at"]
+        assert 1.9 <= gap <= 3.0, f"the retry due 2 s after the failure came after {gap:.2f} s"
+
+        def logged():  # the worker records the attempt just after the sink has answered
+            return client.get(
+                f"{BASE}/organisations/{org}/webhooks/{endpoint['id']}/attempts", headers=auth
+            ).json["items"]
+
+        wait_until(lambda: len(logged()) == 2, timeout=15)
+        assert [a["trigger"] for a in reversed(logged())] == ["test", "retry"]
     finally:
         sink.stop()

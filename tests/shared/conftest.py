@@ -12,8 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared.app import create_service_app
 from shared.auth import CallableKeySource
 from shared.db import Database, make_base
+from shared.errors import NotFound
 from shared.i18n import LocalizedText
-from shared.pagination import PageArgs, keyset, page, page_schema
+from shared.pagination import PageArgs, keyset, next_link, page, page_schema
 
 Base = make_base()
 db = Database("widgets", Base.metadata)
@@ -45,7 +46,8 @@ class Widgets(MethodView):
     def get(self, args):
         stmt = keyset(select(Widget), [Widget.name, Widget.id], args["cursor"], args["limit"])
         rows = db.session.scalars(stmt).all()
-        return page(rows, args["limit"], key=lambda w: (w.name, w.id))
+        result = page(rows, args["limit"], key=lambda w: (w.name, w.id))
+        return result, 200, next_link(result["next"])
 
     @blp.arguments(WidgetIn)
     @blp.response(201, WidgetOut)
@@ -53,6 +55,16 @@ class Widgets(MethodView):
         with db.transaction() as session:
             widget = Widget(name=payload["name"])
             session.add(widget)
+        return widget
+
+
+@blp.route("/<int:widget_id>")
+class OneWidget(MethodView):
+    @blp.response(200, WidgetOut)
+    def get(self, widget_id):
+        widget = db.session.get(Widget, widget_id)
+        if widget is None:
+            raise NotFound("No such widget.")
         return widget
 
 

@@ -8,6 +8,7 @@ saving right.
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -19,6 +20,13 @@ from shared.i18n import pick
 from ..models import Announcement
 
 FEED_SIZE = 50
+# The feed's atom:author (RFC 4287 requires one on the feed when entries name none): the
+# platform, never an organisation (a discreet author stays unnamed).
+PUBLISHER = {
+    "en": "Sino-Sophipolitan Cooperation Platform",
+    "fr": "Plateforme de coopération sino-sophipolitaine",
+    "zh": "中法合作平台",
+}
 TITLES = {
     "en": "Sino-Sophipolitan Cooperation Platform: announcements",
     "fr": "Plateforme de coopération sino-sophipolitaine : annonces",
@@ -65,6 +73,7 @@ def syndication(session, language: str, base_url: str, self_url: str, fmt: str) 
     feed.link(href=self_url, rel="self")
     feed.link(href=base_url, rel="alternate")
     feed.description(TITLES[language])
+    feed.author({"name": PUBLISHER[language]})
     rows = _latest(session)
     updated = max((a.updated_at for a in rows), default=None)
     if updated:
@@ -76,7 +85,10 @@ def syndication(session, language: str, base_url: str, self_url: str, fmt: str) 
         entry.guid(f"urn:uuid:{announcement.id}", permalink=False)
         entry.title(pick(announcement.title, language) or "")
         entry.link(href=link)
-        entry.summary(pick(announcement.summary, language) or pick(announcement.title, language))
+        summary = pick(announcement.summary, language) or pick(announcement.title, language) or ""
+        # An RSS description is HTML to every reader: the plain-text summary goes in escaped, so
+        # markup an author typed shows as text. Atom's summary is typed text and stays as is.
+        entry.summary(escape(summary) if fmt == "rss" else summary)
         html = _when(announcement, language) + (pick(announcement.body_html, language) or "")
         if html:
             entry.content(html, type="CDATA" if fmt == "rss" else "html")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from urllib.parse import unquote
 
 from flask import g, request
@@ -13,6 +14,7 @@ from marshmallow import ValidationError
 
 from shared import client_address
 from shared.app import accepts_form
+from shared.errors import PROBLEM_MIMETYPE
 
 from ..domain import accounts, tokens
 from ..models import db
@@ -116,6 +118,39 @@ def _grant(params: dict) -> dict:
     raise tokens.OAuthError(
         "unsupported_grant_type", "Use password, refresh_token or client_credentials."
     )
+
+
+# RFC 6749 section 5.2 codes for refusals made before the grant is looked at (shared checks).
+_OAUTH_CODES = {401: "invalid_client"}
+
+
+@blp.after_app_request
+def _token_errors_as_oauth(response):
+    """Every refusal of the token endpoint as RFC 6749 section 5.2 `application/json`.
+
+    The grant's own errors already carry `error`; refusals made by the shared checks before the
+    view (body too large, too deep, not a form nor JSON, too many attempts) become
+    `invalid_request`, keeping their status and headers, so OAuth2 clients read them all.
+    """
+    if (
+        request.endpoint != "auth.Token"
+        or not 400 <= response.status_code < 500
+        or response.mimetype != PROBLEM_MIMETYPE
+    ):
+        return response
+    problem = response.get_json(silent=True) or {}
+    description = problem.get("error_description") or problem.get("detail") or problem["title"]
+    fields = [e.get("pointer") or e.get("parameter") for e in problem.get("errors") or []]
+    if fields and not problem.get("error"):
+        description = f"{description} ({', '.join(sorted(filter(None, fields)))})"
+    body = {
+        "error": problem.get("error") or _OAUTH_CODES.get(response.status_code, "invalid_request"),
+        "error_description": description,
+    }
+    response.set_data(json.dumps(body))
+    response.mimetype = "application/json"
+    response.headers.update(NO_STORE)
+    return response
 
 
 @blp.route("/auth/token")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -11,6 +9,7 @@ from flask_smorest import Blueprint
 from shared import vocabulary
 from shared.auth import current_caller
 from shared.i18n import DEFAULT_LOCALE, negotiate
+from shared.pagination import next_link
 
 from ..domain import directory
 from ..models import read_connection
@@ -29,14 +28,6 @@ def _language(requested: str | None) -> str:
         return negotiate(request.headers["Accept-Language"])
     caller = current_caller()
     return (caller.language if caller else None) or DEFAULT_LOCALE
-
-
-def _next_link(cursor: str | None) -> dict:
-    """`Link` to the next page, percent-encoded: a query in Chinese must not break the header."""
-    if not cursor:
-        return {}
-    args = {**request.args.to_dict(), "cursor": cursor}
-    return {"Link": f'<{request.base_url}?{urlencode(args)}>; rel="next"'}
 
 
 def _conditional(payload: dict, headers: dict | None = None) -> Response:
@@ -59,7 +50,7 @@ class Directory(MethodView):
         language = _language(args.pop("lang"))
         with read_connection() as connection:
             result = directory.search(connection, language=language, **args)
-        return _conditional(result, _next_link(result["next"]))
+        return _conditional(result, next_link(result["next"]))
 
 
 @blp.route("/vocabulary")

@@ -18,8 +18,9 @@ import hashlib
 import hmac
 import json
 import time
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
+from .safety import target_host
 from .texts import TEXTS, render
 
 FLAVOURS = ("standard", "slack", "teams", "wecom", "dingtalk", "feishu")
@@ -40,7 +41,10 @@ def host_allowed(flavour: str, url: str) -> bool:
     """A chat flavour's URL must be its product's webhook host."""
     if flavour not in HOSTS:
         return True
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = target_host(url)  # as delivery reads it
+    except ValueError:
+        return False
     return any(host == h or (h.startswith(".") and host.endswith(h)) for h in HOSTS[flavour])
 
 

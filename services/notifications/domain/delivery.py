@@ -20,7 +20,6 @@ from email.utils import parsedate_to_datetime
 import aiohttp
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
-from yarl import URL
 
 from shared.db import utcnow
 
@@ -28,7 +27,7 @@ from .. import settings
 from ..models import WebhookAttempt, WebhookEndpoint, WebhookMessage
 from . import chat, signing
 from .endpoints import active_secrets_of
-from .safety import SafeResolver, UnsafeTarget, check_address, literal_address
+from .safety import SafeResolver, UnsafeTarget, check_address, literal_address, target_host
 
 LEASE_EXTRA = 60.0  # a claimed message is due again this long after the timeout if we die
 
@@ -90,6 +89,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Job]:
             WebhookEndpoint.flavour,
             WebhookEndpoint.flavour_secret,
             WebhookEndpoint.language,
+            WebhookMessage.next_trigger,
         )
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
         .where(
@@ -102,14 +102,14 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Job]:
     ).all()
     budget: dict = {}
     chosen = []
-    for message_id, payload, endpoint_id, url, rate_limit, flavour, secret, language in rows:
+    for message_id, payload, endpoint_id, url, rate_limit, flavour, secret, language, why in rows:
         if endpoint_id not in budget:
             budget[endpoint_id] = _allowed_now(session, endpoint_id, rate_limit, flavour, now)
         if budget[endpoint_id] is not None:
             if budget[endpoint_id] <= 0:
                 continue
             budget[endpoint_id] -= 1
-        chosen.append((message_id, payload, endpoint_id, url, flavour, secret, language))
+        chosen.append((message_id, payload, endpoint_id, url, flavour, secret, language, why))
     if not chosen:
         return []
     lease = now + timedelta(seconds=settings.get("WEBHOOKS_TIMEOUT") + LEASE_EXTRA)
@@ -129,18 +129,18 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Job]:
     secrets_by_endpoint = active_secrets_of(session, {c[2] for c in chosen}, now)
     timestamp = int(now.timestamp())
     jobs = []
-    for message_id, payload, endpoint_id, url, flavour, secret, language in chosen:
+    for message_id, payload, endpoint_id, url, flavour, secret, language, why in chosen:
         if message_id not in claimed:
             continue
         if flavour in chat.FLAVOURS and flavour != "standard":
             target, body = chat.request(flavour, url, secret, payload, language)
             headers = {"content-type": "application/json; charset=utf-8"}
-            jobs.append(Job(message_id, endpoint_id, target, body, headers, flavour))
+            jobs.append(Job(message_id, endpoint_id, target, body, headers, flavour, why))
             continue
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         secrets = secrets_by_endpoint.get(endpoint_id, [])
         headers = signing.headers(secrets, message_id, timestamp, body)
-        jobs.append(Job(message_id, endpoint_id, url, body, headers))
+        jobs.append(Job(message_id, endpoint_id, url, body, headers, trigger=why))
     return jobs
 
 
@@ -187,8 +187,7 @@ async def _send(http: aiohttp.ClientSession, job: Job, allow_private: bool, cap:
         return int((time.monotonic() - started) * 1000)
 
     try:
-        host = URL(job.url).host or ""
-        literal = literal_address(host)
+        literal = literal_address(target_host(job.url))
         if literal is not None:
             check_address(literal, allow_private)
         async with http.post(
@@ -339,6 +338,7 @@ def record(session: Session, outcomes: list[Outcome], now: datetime) -> list[Web
             message.status, message.next_attempt_at = "failed", None
         else:
             message.next_attempt_at = now + timedelta(seconds=delay)
+            message.next_trigger = "retry"
         if endpoint.enabled and now - endpoint.failing_since >= window:
             _hold_endpoint(session, endpoint, "failing")
             disabled.append(endpoint)
@@ -361,6 +361,20 @@ def deliver_due(db, now: datetime | None = None, limit: int | None = None) -> in
 
             endpoints_disabled(session, disabled)
     return len(jobs)
+
+
+def next_due_at(session: Session, now: datetime, horizon: float) -> datetime | None:
+    """The soonest attempt due after `now` and within `horizon` seconds (leases lie beyond)."""
+    return session.scalar(
+        select(func.min(WebhookMessage.next_attempt_at))
+        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
+        .where(
+            WebhookMessage.status == "pending",
+            WebhookMessage.next_attempt_at > now,
+            WebhookMessage.next_attempt_at <= now + timedelta(seconds=horizon),
+            WebhookEndpoint.enabled.is_(True),
+        )
+    )
 
 
 def due_count(session: Session, now: datetime) -> int:

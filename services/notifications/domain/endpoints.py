@@ -18,7 +18,7 @@ from shared.pagination import keyset, page
 from .. import settings
 from ..models import WebhookAttempt, WebhookEndpoint, WebhookMessage, WebhookSecret
 from . import chat, signing
-from .safety import check_address, literal_address
+from .safety import UnsafeTarget, check_address, literal_address, target_host
 
 SCOPE = "webhooks:manage"
 TEST_EVENT = "webhook.test"
@@ -44,21 +44,26 @@ def check_manager(caller: Caller, organisation_id) -> None:
 
 
 def check_url(url: str, flavour: str = "standard") -> str:
-    """https (or http where local targets are allowed), a host, no credentials."""
+    """https (or http where local targets are allowed), a host, no credentials, and nothing
+    delivery would refuse: the host is read exactly as delivery reads it (`target_host`)."""
     parts = urlsplit(url)
     allow_private = settings.get("WEBHOOKS_ALLOW_PRIVATE_TARGETS")
     schemes = ("https", "http") if allow_private else ("https",)
-    if parts.scheme not in schemes or not parts.hostname:
+    try:
+        host = target_host(url)
+    except ValueError:
+        host = ""
+    if parts.scheme not in schemes or not host:
         raise ValidationFailed.field("url", f"Use an absolute {' or '.join(schemes)} URL.")
     if parts.username or parts.password:
         raise ValidationFailed.field("url", "Credentials do not belong in the URL.")
-    literal = literal_address(parts.hostname)
+    literal = literal_address(host)
     if literal is not None:
         try:
             check_address(literal, allow_private)
-        except Exception as exc:
+        except UnsafeTarget as exc:
             raise ValidationFailed.field("url", str(exc)) from exc
-    elif not allow_private and parts.hostname.lower().rstrip(".") in ("localhost",):
+    elif not allow_private and (host == "localhost" or host.endswith(".localhost")):
         raise ValidationFailed.field("url", "Local targets are refused.")
     if not allow_private and not chat.host_allowed(flavour, url):
         raise ValidationFailed.field("url", f"Use the {flavour} webhook address of your group.")
@@ -221,6 +226,7 @@ def replay(session, caller, organisation_id, endpoint_id, message_id) -> Webhook
     message.status = "pending"
     message.attempt_count = 0
     message.next_attempt_at = utcnow()
+    message.next_trigger = "replay"
     session.flush()
     return message
 
@@ -237,7 +243,9 @@ def recover(session, caller, organisation_id, endpoint_id, since: datetime) -> i
             WebhookMessage.status.in_(("failed", "held")),
             WebhookMessage.created_at >= since,
         )
-        .values(status="pending", attempt_count=0, next_attempt_at=utcnow())
+        .values(
+            status="pending", attempt_count=0, next_attempt_at=utcnow(), next_trigger="recovery"
+        )
     )
     return result.rowcount
 
@@ -260,6 +268,7 @@ def send_test(session, caller, organisation_id, endpoint_id) -> WebhookMessage:
         },
         status="pending",
         next_attempt_at=now,
+        next_trigger="test",
         created_at=now,
     )
     session.add(message)

@@ -11,6 +11,7 @@ import socket
 
 from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import ThreadedResolver
+from yarl import URL
 
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
@@ -53,6 +54,19 @@ def check_address(address: str, allow_private: bool) -> None:
     reason = unsafe_reason(address)
     if reason:
         raise UnsafeTarget(f"refused: the target resolves to a {reason}")
+
+
+def target_host(url: str) -> str:
+    """The host a webhook URL reaches, as the HTTP client (yarl) reads it; ValueError if none.
+
+    yarl applies NFKC and IDNA (full-width digits and ideographic full stops become 127.0.0.1,
+    a circled letter an ASCII one); the trailing dot of an absolute name is dropped and case is
+    folded, so endpoint creation and delivery check the very same host.
+    """
+    host = URL(url).raw_host
+    if not host:
+        raise ValueError("the URL names no host")
+    return host.rstrip(".").lower()
 
 
 def literal_address(host: str) -> str | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from flask import jsonify, request
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.auth import authenticated, current_caller, require_auth, require_scopes
+from shared.pagination import next_link
 
 from ..domain import access, audit, projects, search
 from ..models import db
@@ -35,14 +34,6 @@ blp = Blueprint(
 )
 
 
-def _next_link(cursor: str | None) -> dict:
-    """`Link` to the next page, percent-encoded: a query in Chinese must not break the header."""
-    if not cursor:
-        return {}
-    args = {**request.args.to_dict(), "cursor": cursor}
-    return {"Link": f'<{request.base_url}?{urlencode(args)}>; rel="next"'}
-
-
 @blp.route("")
 class Projects(MethodView):
     @blp.arguments(SearchArgs, location="query")
@@ -54,7 +45,7 @@ class Projects(MethodView):
         lang = language(args.pop("lang"))
         result = search.search(db.session(), caller, language=lang, **args)
         response = jsonify(result)  # already JSON-ready: no serializer on the hot path
-        response.headers.update(_next_link(result["next"]))
+        response.headers.update(next_link(result["next"]))
         return response
 
     @require_scopes("projects:write")
