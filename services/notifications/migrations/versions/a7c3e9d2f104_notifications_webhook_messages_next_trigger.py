@@ -1,7 +1,7 @@
 """notifications: webhook messages remember why their next attempt is due
 
 Revision ID: a7c3e9d2f104
-Revises: 9c1d2e3f4a5b
+Revises: a4b5c6d7e8f9
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a7c3e9d2f104"
-down_revision: str | Sequence[str] | None = "9c1d2e3f4a5b"
+down_revision: str | Sequence[str] | None = "a4b5c6d7e8f9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
