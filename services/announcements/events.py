@@ -2,9 +2,10 @@
 the names on attendee lists), and deleted accounts."""
 
 from shared.erasure import Person, erase_from_event_tables
+from shared.personal_data import part_handler
 from shared.projections import organisation_handlers, people_handlers
 
-from .domain import registrations
+from .domain import personal_data, registrations
 from .models import ForgottenPerson, Membership, Organisation, User, db
 
 PEOPLE = people_handlers(User, Membership, ForgottenPerson)
@@ -20,4 +21,9 @@ def forget_person(session, data: dict, envelope: dict) -> None:
     PEOPLE["user.deleted"](session, data, envelope)
 
 
-HANDLERS = {**organisation_handlers(Organisation), **PEOPLE, "user.deleted": forget_person}
+HANDLERS = {
+    **organisation_handlers(Organisation),
+    **PEOPLE,
+    "user.deleted": forget_person,
+    "personal_data.export_requested": part_handler(personal_data.collect),
+}

@@ -1,9 +1,10 @@
-"""members' side of the event backbone: republishing the current state for consumers to catch up.
+"""members' side of the event backbone: the events it handles, and republishing the current
+state for consumers to catch up.
 
-members subscribes to no event. What it publishes is emitted by the domain in the transaction of
-each write; this module replays the current state as snapshot events, each dated when its state
-came about, so a consumer that already has it changes nothing and a new one fills its
-projections.
+members handles one kind of event: the other services' parts of a person's data export. What it
+publishes is emitted by the domain in the transaction of each write; `republish` replays the
+current state as snapshot events, each dated when its state came about, so a consumer that
+already has it changes nothing and a new one fills its projections.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from sqlalchemy import select
 
 from shared.context import reset_correlation_id, set_correlation_id
 from shared.events import emit
+from shared.events.catalogue.personal_data import PART_SERVICES, part_type
 
+from .domain import personal_data
 from .domain.accounts import member_event, user_event
 from .domain.organisations import organisation_snapshot
 from .models import Membership, Organisation, User, db
 
+HANDLERS = {part_type(service): personal_data.receive_part for service in PART_SERVICES}
 BATCH = 500
 REPUBLISH_PREFIX = "republish-"
 

@@ -1,4 +1,4 @@
-"""Celery tasks on the `members` queue: account e-mails, data exports, the outbox relay."""
+"""Celery tasks on the `members` queue: account e-mails, the parts of data exports, the relay."""
 
 import logging
 import smtplib
@@ -8,13 +8,14 @@ from shared.celery import make_celery
 from shared.events.inbox import register_event_tasks
 
 from . import create_app
-from .domain import mail, personal_data
+from .domain import mail
+from .events import HANDLERS
 from .models import db
 
 log = logging.getLogger(__name__)
 celery_app = make_celery("members", create_app)
-# members subscribes to no event; it gets the relay of its outbox (and an inbox for later).
-register_event_tasks(celery_app, db, handlers={})
+# The parts of data exports other services send; and the relay of members' outbox.
+register_event_tasks(celery_app, db, HANDLERS)
 
 # --- Account e-mails and personal-data exports (ids in, never objects or secrets) ---
 
@@ -42,19 +43,6 @@ def send_account_email(self, kind: str, row_id: str) -> bool:
         if 400 <= exc.smtp_code < 500:
             raise self.retry(exc=exc, countdown=min(600, 5 * 2**self.request.retries)) from exc
         log.error("account e-mail %s %s refused: %s", kind, row_id, exc)
-        return False
-
-
-@celery_app.task(name="members.build_personal_data_export", time_limit=600, soft_time_limit=570)
-def build_personal_data_export(export_id: str) -> bool:
-    """Build a person's data export ZIP; a failure marks it failed rather than retrying."""
-    try:
-        with db.transaction() as session:
-            return personal_data.build(session, uuid.UUID(export_id))
-    except Exception:
-        log.exception("personal data export %s failed", export_id)
-        with db.transaction() as session:
-            personal_data.mark_failed(session, uuid.UUID(export_id))
         return False
 
 

@@ -9,9 +9,10 @@ from sqlalchemy import delete
 
 from shared.erasure import Person, erase_from_event_tables, redact_rows
 from shared.events import catalogue
+from shared.personal_data import part_handler
 from shared.projections import ORGANISATION_EVENTS, organisation_handlers, people_handlers
 
-from .domain import inbox, late_recipients
+from .domain import inbox, late_recipients, personal_data
 from .domain.fanout import webhook_messages
 from .domain.recipients import recipients
 from .models import (
@@ -75,6 +76,8 @@ def forget_person(session, data: dict, envelope: dict) -> None:
 
 
 PROJECTIONS["user.deleted"] = _chain(forget_person, PROJECTIONS["user.deleted"])
+# Not a projection, but like one it tells nobody anything: no fan-out follows it.
+PROJECTIONS["personal_data.export_requested"] = part_handler(personal_data.collect)
 
 
 # After these, people the projections did not know of hear what they missed.

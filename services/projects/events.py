@@ -3,8 +3,10 @@
 from sqlalchemy import update
 
 from shared.erasure import Person, erase_from_event_tables
+from shared.personal_data import part_handler
 from shared.projections import organisation_handlers
 
+from .domain import personal_data
 from .models import (
     Application,
     Milestone,
@@ -34,4 +36,8 @@ def forget_person(session, data: dict, envelope: dict) -> None:
     erase_from_event_tables(session, db, Person(str(person)))
 
 
-HANDLERS = {**organisation_handlers(Organisation), "user.deleted": forget_person}
+HANDLERS = {
+    **organisation_handlers(Organisation),
+    "user.deleted": forget_person,
+    "personal_data.export_requested": part_handler(personal_data.collect),
+}

@@ -14,7 +14,6 @@ from ..domain import accounts, personal_data
 from ..models import db
 from ..schemas.identity import (
     AccountDeletion,
-    DownloadArgs,
     Export,
     PasswordChange,
     Profile,
@@ -86,9 +85,6 @@ class Exports(MethodView):
         """Ask for a copy of one's data; poll the export until it is ready."""
         with db.transaction() as session:
             export = personal_data.request_export(session, authenticated())
-        from ..tasks import build_personal_data_export, enqueue
-
-        enqueue(build_personal_data_export, str(export.id))
         return personal_data.describe(export)
 
 
@@ -105,13 +101,11 @@ class ExportStatus(MethodView):
 
 @blp.route("/me/exports/<uuid:export_id>/download")
 class ExportDownload(MethodView):
-    @blp.arguments(DownloadArgs, location="query")
-    @blp.response(200, description="The ZIP of JSON files")
-    @blp.doc(security=[])
-    def get(self, args, export_id):
-        """Download an export through its signed link (no bearer token needed)."""
+    @blp.response(200, description="The ZIP: a folder of JSON files per service, READMEs, index")
+    def get(self, export_id):
+        """Download one's own export, signed in as oneself, until it expires."""
         with db.transaction() as session:
-            path = personal_data.download_path(session, export_id, args["token"])
+            path = personal_data.download_path(session, authenticated(), export_id)
         return send_file(
             path,
             mimetype="application/zip",

@@ -1,32 +1,51 @@
-"""A person's copy of their data: a ZIP of JSON built by a task, downloaded by a signed link.
+"""A person's copy of their data, gathered from every service into one ZIP.
 
-Files live under VAR_DIR/exports/<user id>/, so deleting an account removes them in one go. The
-link carries its own expiry, signed with SECRET_KEY: no session is needed to follow it.
+Asking records the export and emits `personal_data.export_requested`; each service that keeps
+something about people answers with its part (`personal_data.<service>_part_ready`, through the
+backbone, so none is lost); when the last part arrives members writes the archive: a folder per
+service with a README saying what each file is, members' own folder, and an index for people.
+Files live under VAR_DIR/exports/<user id>/, so deleting an account removes them in one go. Only
+the person, signed in, downloads it, until EXPORT_TTL after it was ready.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
-import time
 import uuid
 import zipfile
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import url_for
 from sqlalchemy import select
 
 from shared.config import var_dir
 from shared.db import utcnow
-from shared.errors import Forbidden, Gone, NotFound
+from shared.errors import Gone, NotFound
+from shared.events import emit
+from shared.events.catalogue.personal_data import PART_SERVICES
 
 from .. import settings
-from ..models import ApiClient, DataExport, Invitation, Membership, Organisation, RefreshToken
+from ..models import (
+    ApiClient,
+    DataExport,
+    DataExportPart,
+    Invitation,
+    Membership,
+    Organisation,
+    RefreshToken,
+)
 from . import accounts
 
-SALT = "members.personal-data-export"
+MEMBERS_README = {
+    "profile.json": "Your account: name, e-mail, language, time zone, when you joined.",
+    "membership.json": "Your organisation and your role in it.",
+    "invitations_sent.json": "Invitations you sent to colleagues.",
+    "clients_created.json": "API clients you created for your organisation (never their secret).",
+    "sessions.json": "Your signed-in sessions (never their tokens).",
+}
 
 
 def exports_dir(user_id) -> Path:
@@ -38,6 +57,11 @@ def request_export(session, caller) -> DataExport:
     export = DataExport(id=uuid.uuid4(), user_id=user.id)
     session.add(export)
     session.flush()
+    emit(
+        session,
+        "personal_data.export_requested",
+        {"export_id": str(export.id), "user_id": str(user.id)},
+    )
     return export
 
 
@@ -81,30 +105,100 @@ def collect(session, user_id) -> dict[str, object]:
     }
 
 
+def receive_part(session, data: dict, envelope: dict) -> None:
+    """Keep one service's part; write the archive once every part is there."""
+    export = session.get(DataExport, data["export_id"])
+    if export is None:  # the person deleted the export, or their account, meanwhile
+        return
+    service = envelope["source"]
+    if session.get(DataExportPart, (export.id, service)) is None:
+        session.add(
+            DataExportPart(
+                export_id=export.id, service=service, files=data["files"], readme=data["readme"]
+            )
+        )
+        session.flush()
+    build(session, export.id)
+
+
 def build(session, export_id) -> bool:
-    """Write the ZIP of a pending export and mark it ready; False when there is nothing to do."""
+    """Write the ZIP of a pending export whose parts have all arrived; whether it was written."""
     export = session.get(DataExport, export_id)
     if export is None or export.status != "pending":
         return False
+    parts = {
+        part.service: part
+        for part in session.scalars(
+            select(DataExportPart).where(DataExportPart.export_id == export_id)
+        )
+    }
+    if set(parts) < set(PART_SERVICES):
+        return False
+    folders = {"members": (collect(session, export.user_id), MEMBERS_README)}
+    for service in PART_SERVICES:
+        folders[service] = (parts[service].files, parts[service].readme)
     directory = exports_dir(export.user_id)
     directory.mkdir(parents=True, exist_ok=True)
     name = f"{export.id}.zip"
     partial = directory / (name + ".part")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for filename, content in collect(session, export.user_id).items():
-            text = json.dumps(content, default=str, ensure_ascii=False, indent=2)
-            archive.writestr(filename, text)
+        for service, (files, readme) in folders.items():
+            for filename, content in files.items():
+                text = json.dumps(content, default=str, ensure_ascii=False, indent=2)
+                archive.writestr(f"{service}/{filename}", text)
+            archive.writestr(f"{service}/README.txt", _readme(service, readme))
+        archive.writestr("README.txt", _index_text(folders))
+        archive.writestr("index.html", _index_html(folders))
     partial.replace(directory / name)  # atomic: a download never sees half a file
     export.status, export.file_name, export.completed_at = "ready", name, utcnow()
+    session.execute(DataExportPart.__table__.delete().where(DataExportPart.export_id == export.id))
     return True
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _readme(service: str, readme: dict) -> str:
+    lines = [f"What the {service} service keeps about you, file by file.", ""]
+    lines += [f"{filename}: {what}" for filename, what in sorted(readme.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _index_text(folders: dict) -> str:
+    lines = [
+        "Your data on the Sino-Sophipolitan Cooperation Platform, from every service that",
+        "keeps something about you: one folder per service, JSON files, and a README in each",
+        "folder saying what every file holds. index.html shows it all in a browser.",
+        "",
+    ]
+    lines += [f"{service}/: {len(files)} files" for service, (files, _) in folders.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _index_html(folders: dict) -> str:
+    """Everything in one page a person can read, each file's content under its description."""
+    out = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>Your data</title></head><body>",
+        "<h1>Your data on the Sino-Sophipolitan Cooperation Platform</h1>",
+    ]
+    for service, (files, readme) in folders.items():
+        out.append(f"<h2>{html.escape(service)}</h2>")
+        for filename, content in files.items():
+            out.append(
+                f"<h3>{html.escape(filename)}</h3><p>{html.escape(readme.get(filename, ''))}</p>"
+            )
+            text = json.dumps(content, default=str, ensure_ascii=False, indent=2)
+            out.append(f"<pre>{html.escape(text)}</pre>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def expires_at(export: DataExport) -> datetime | None:
+    if export.completed_at is None:
+        return None
+    return export.completed_at + timedelta(seconds=float(settings.get("EXPORT_TTL")))
 
 
 def describe(export: DataExport) -> dict:
-    """Status, and for a ready export a download link valid for EXPORT_TTL seconds."""
+    """Status, which services' parts are in, and for a ready export where and until when it
+    can be downloaded (signed in as its person)."""
     body = {
         "id": export.id,
         "status": export.status,
@@ -114,28 +208,18 @@ def describe(export: DataExport) -> dict:
         "download_expires_at": None,
     }
     if export.status == "ready":
-        expires = time.time() + float(settings.get("EXPORT_TTL"))
-        token = _serializer().dumps({"e": str(export.id), "x": expires})
-        body["download_url"] = url_for(
-            "users.ExportDownload", export_id=export.id, token=token, _external=False
-        )
-        body["download_expires_at"] = datetime.fromtimestamp(expires, UTC)
+        body["download_url"] = url_for("users.ExportDownload", export_id=export.id, _external=False)
+        body["download_expires_at"] = expires_at(export)
     return body
 
 
-def download_path(session, export_id, token: str) -> Path:
-    """The file a download link names, if the link is genuine and not expired."""
-    try:
-        claims = _serializer().loads(token)
-    except BadSignature as exc:
-        raise Forbidden("This download link is not valid.") from exc
-    if not isinstance(claims, dict) or claims.get("e") != str(export_id):
-        raise Forbidden("This download link is not valid.")
-    if float(claims.get("x", 0)) <= time.time():
-        raise Gone("This download link has expired; ask for a new one.")
-    export = session.get(DataExport, export_id)
-    if export is None or export.status != "ready":
-        raise Gone("This export no longer exists.")
+def download_path(session, caller, export_id) -> Path:
+    """The archive of the caller's own ready export, until it expires."""
+    export = get_export(session, caller, export_id)
+    if export.status != "ready":
+        raise Gone("This export is not ready, or no longer exists.")
+    if expires_at(export) <= utcnow():
+        raise Gone("This export has expired; ask for a new one.")
     path = exports_dir(export.user_id) / export.file_name
     if not path.is_file():
         raise Gone("This export no longer exists.")
@@ -145,9 +229,3 @@ def download_path(session, export_id, token: str) -> Path:
 def discard(user_id) -> None:
     """Remove a deleted person's export files."""
     shutil.rmtree(exports_dir(user_id), ignore_errors=True)
-
-
-def mark_failed(session, export_id) -> None:
-    export = session.get(DataExport, export_id)
-    if export is not None and export.status == "pending":
-        export.status, export.completed_at = "failed", utcnow()

@@ -19,6 +19,7 @@ from . import Base
 __all__ = [
     "ApiClient",
     "DataExport",
+    "DataExportPart",
     "Invitation",
     "Membership",
     "PasswordReset",
@@ -171,7 +172,8 @@ class ApiClient(Base):
 
 
 class DataExport(Base):
-    """A person's request for a copy of their data, built into a ZIP by a task."""
+    """A person's request for a copy of their data, built into a ZIP once every service's
+    part has arrived."""
 
     __tablename__ = "data_exports"
 
@@ -183,3 +185,17 @@ class DataExport(Base):
     file_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class DataExportPart(Base):
+    """One service's files of an export, as its `personal_data.<service>_part_ready` brought."""
+
+    __tablename__ = "data_export_parts"
+
+    export_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("data_exports.id", ondelete="CASCADE"), primary_key=True
+    )
+    service: Mapped[str] = mapped_column(String(40), primary_key=True)
+    files: Mapped[dict] = mapped_column(JSON)
+    readme: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

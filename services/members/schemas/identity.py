@@ -100,10 +100,6 @@ class Export(Schema):
     download_expires_at = fields.DateTime(allow_none=True)
 
 
-class DownloadArgs(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-
-
 class InvitationIn(Schema):
     email = fields.Email(required=True, **EMAIL)
     role = ROLE

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.events.catalogue import EventType
+from shared.events.catalogue.personal_data import part
 from shared.vocabulary import KINDS, PARKS, SECTORS
 
 _SUBSCRIBERS = ("notifications",)
@@ -177,4 +178,5 @@ EVENTS = [
         concerns=_concerned,
         webhook=False,
     ),
+    part("announcements", {"registrations.json": []}, {"registrations.json": "What you did here."}),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.events.catalogue import EventType
+from shared.events.catalogue.personal_data import REQUESTED
 from shared.vocabulary import KINDS, PARKS, SECTORS, SIZES, STATUSES
 
 ROLES = ("org_admin", "org_member")
@@ -187,4 +188,5 @@ EVENTS = [
         {"id": _USER_ID},
         webhook=False,
     ),
+    REQUESTED,
 ]

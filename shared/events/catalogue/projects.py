@@ -7,6 +7,7 @@ import datetime as dt
 from marshmallow import Schema, fields, validate
 
 from shared.events.catalogue import EventType
+from shared.events.catalogue.personal_data import part
 from shared.vocabulary import SECTORS
 
 _KINDS = (
@@ -191,5 +192,10 @@ EVENTS = [
         {"project": _PROJECT, "partner_organisation_id": _APPLICANT, "role": "partner"},
         concerns=_owner_and_partner,
         public=_public_project,
+    ),
+    part(
+        "projects",
+        {"applications_submitted.json": []},
+        {"applications_submitted.json": "What you did here."},
     ),
 ]
