@@ -35,6 +35,7 @@ AIM_SEARCH = 0.20
 AIM_RECOMMENDATION = 0.10
 PREFIX = "/api/projects/v1"
 ISSUER = "bench-members"
+AUDIENCE = "bench-platform"
 BATCH = 5000
 SEARCHES = {
     "search q=sensor open_calls": "q=sensor&open_calls=true&limit=20",
@@ -105,6 +106,7 @@ def token(user_id: uuid.UUID, organisation_id: uuid.UUID) -> str:
     claims = {
         "sub": str(user_id),
         "iss": ISSUER,
+        "aud": AUDIENCE,
         "iat": now,
         "exp": now + timedelta(hours=2),
         "roles": ["org_admin"],
@@ -273,6 +275,7 @@ def main() -> None:
             "LOG_JSON": "true",
             "JWKS_URL": jwks.url,
             "TOKEN_ISSUER": ISSUER,
+            "TOKEN_AUDIENCE": AUDIENCE,
         }
         headers = {"Authorization": f"Bearer {token(uuid.uuid4(), reader['id'])}"}
         figures = {}

@@ -119,6 +119,14 @@ class Settings:
     token_issuer: str = field(
         default_factory=lambda: env.str("TOKEN_ISSUER", "sino-sophipolitan-members")
     )
+    # Every API accepts tokens for this one audience: the portal passes a person's token to each.
+    token_audience: str = field(
+        default_factory=lambda: env.str("TOKEN_AUDIENCE", "sino-sophipolitan-platform")
+    )
+    # How long a web process trusts its copy of the revoked-access moments (members: 0, read live).
+    revocation_cache_seconds: float = field(
+        default_factory=lambda: env.float("REVOCATION_CACHE_SECONDS", 1.0)
+    )
     log_level: str = field(default_factory=lambda: env.str("LOG_LEVEL", "INFO"))
     log_json: bool = field(default_factory=lambda: env.bool("LOG_JSON", True))
     max_content_length: int = field(
@@ -151,6 +159,8 @@ class Settings:
             "PUBLIC_BASE_URL": self.public_base_url.rstrip("/"),
             "JWKS_URL": self.jwks_url,
             "TOKEN_ISSUER": self.token_issuer,
+            "TOKEN_AUDIENCE": self.token_audience,
+            "REVOCATION_CACHE_SECONDS": self.revocation_cache_seconds,
             "LOG_LEVEL": self.log_level,
             "LOG_JSON": self.log_json,
             "MAX_CONTENT_LENGTH": self.max_content_length,

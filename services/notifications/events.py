@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import delete
 
+from shared import revocation
 from shared.events import catalogue
 from shared.projections import organisation_handlers, people_handlers
 
@@ -22,6 +23,7 @@ from .models import (
     Preference,
     QuietHours,
     User,
+    access_revocations,
 )
 
 PROJECTIONS = {
@@ -73,3 +75,4 @@ def _handler(name: str) -> Callable:
 
 
 HANDLERS = {entry.name: _handler(entry.name) for entry in catalogue.subscribed_by("notifications")}
+HANDLERS.update(revocation.handlers(access_revocations))

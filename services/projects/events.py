@@ -2,9 +2,18 @@
 
 from sqlalchemy import update
 
+from shared import revocation
 from shared.projections import organisation_handlers
 
-from .models import Application, Milestone, Organisation, Project, StaffAction, StateChange
+from .models import (
+    Application,
+    Milestone,
+    Organisation,
+    Project,
+    StaffAction,
+    StateChange,
+    access_revocations,
+)
 
 
 def forget_person(session, data: dict, envelope: dict) -> None:
@@ -24,4 +33,8 @@ def forget_person(session, data: dict, envelope: dict) -> None:
     session.execute(update(StaffAction).where(StaffAction.user_id == person).values(user_id=None))
 
 
-HANDLERS = {**organisation_handlers(Organisation), "user.deleted": forget_person}
+HANDLERS = {
+    **organisation_handlers(Organisation),
+    "user.deleted": forget_person,
+    **revocation.handlers(access_revocations),
+}

@@ -17,7 +17,7 @@ from shared.events import emit
 from shared.pagination import keyset, page
 
 from ..models import Membership, Organisation, User
-from . import accounts, registration_numbers
+from . import accounts, registration_numbers, revocations
 
 EDITABLE = ("name", "name_zh", "city", "park", "kind", "size", "sectors", "website", "description")
 PROFILE = ("name", "name_zh", "country", "park", "city", "kind", "size", "sectors", "website")
@@ -162,6 +162,8 @@ def suspend(session, caller: Caller, organisation_id, reason: str) -> Organisati
     org = _load(session, caller, organisation_id)
     if org.status == "suspended":
         raise Conflict("This organisation is already suspended.")
+    # Every token naming the organisation, its people's and its clients', fails from now on.
+    revocations.organisation(session, org.id, "organisation_suspended")
     return _set_status(session, org, "suspended", reason, "organisation.suspended")
 
 
