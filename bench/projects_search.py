@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import random
+import secrets
 import threading
 import urllib.request
 import uuid
@@ -271,7 +272,7 @@ def main() -> None:
         env = {
             "PROJECTS_DATABASE_URL": url,
             "VAR_DIR": str(tmp / "var"),
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key"),
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
             "LOG_JSON": "true",
             "JWKS_URL": jwks.url,
             "TOKEN_ISSUER": ISSUER,
