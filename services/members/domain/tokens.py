@@ -154,12 +154,12 @@ def _person_tokens(session, user: User, scope_request: str | None, family=None) 
 
 def password_grant(session, username: str, password: str, scope, address: str | None) -> dict:
     """Sign-in: a wrong password and an unknown e-mail fail alike (status, body, time)."""
-    rate_limits.ensure_allowed(username, address)
+    rate_limits.ensure_sign_in_allowed(username, address)
     user = accounts.find_user_by_email(session, username)
     if not accounts.verify_password(user, password):
-        rate_limits.record_failure(username, address)
+        rate_limits.record_sign_in_failure(username, address)
         raise OAuthError("invalid_grant", "The e-mail address or the password is not correct.")
-    rate_limits.clear_account(username)
+    rate_limits.clear_sign_in_failures(username, address)
     return _person_tokens(session, user, scope)
 
 
