@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -103,7 +104,7 @@ def main() -> None:
         env = {
             "ANNOUNCEMENTS_DATABASE_URL": url,
             "VAR_DIR": str(tmp / "var"),
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key"),
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
             "LOG_JSON": "true",
         }
         with gunicorn("services.announcements:create_app()", env) as base:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from urllib.parse import quote
 
 import requests
@@ -81,7 +82,7 @@ def main() -> None:
         env = {
             "MEMBERS_DATABASE_URL": url,
             "VAR_DIR": str(tmp / "var"),
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key"),
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
             "LOG_JSON": "true",
         }
         figures = {}

@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import random
+import secrets
 import threading
 import urllib.request
 import uuid
@@ -35,6 +36,7 @@ AIM_SEARCH = 0.20
 AIM_RECOMMENDATION = 0.10
 PREFIX = "/api/projects/v1"
 ISSUER = "bench-members"
+AUDIENCE = "bench-platform"
 BATCH = 5000
 SEARCHES = {
     "search q=sensor open_calls": "q=sensor&open_calls=true&limit=20",
@@ -105,6 +107,7 @@ def token(user_id: uuid.UUID, organisation_id: uuid.UUID) -> str:
     claims = {
         "sub": str(user_id),
         "iss": ISSUER,
+        "aud": AUDIENCE,
         "iat": now,
         "exp": now + timedelta(hours=2),
         "roles": ["org_admin"],
@@ -269,10 +272,11 @@ def main() -> None:
         env = {
             "PROJECTS_DATABASE_URL": url,
             "VAR_DIR": str(tmp / "var"),
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key"),
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
             "LOG_JSON": "true",
             "JWKS_URL": jwks.url,
             "TOKEN_ISSUER": ISSUER,
+            "TOKEN_AUDIENCE": AUDIENCE,
         }
         headers = {"Authorization": f"Bearer {token(uuid.uuid4(), reader['id'])}"}
         figures = {}

@@ -118,9 +118,14 @@ def create_service_app(
     blueprints: Iterable[Blueprint],
     migrations_dir: Path | None = None,
     key_source: auth.KeySource | None = None,
+    revocations=None,
     config: dict | None = None,
 ) -> Flask:
-    """A service's Flask app, built the same way for every service."""
+    """A service's Flask app, built the same way for every service.
+
+    `revocations` is the service's `access_revocations` table (`shared.revocation`): tokens
+    issued before a revocation it holds are refused. Every service with a database passes it.
+    """
     app = ServiceFlask(f"services.{service}")
     app.session_interface = StatelessSessions()
     settings = Settings(service=service)
@@ -154,7 +159,14 @@ def create_service_app(
     if db is not None:
         db.init_app(app)
     observability.init_app(app, service)
-    auth.init_app(app, key_source)
+    revocation_list = None
+    if revocations is not None:
+        from shared.revocation import RevocationList
+
+        revocation_list = RevocationList(
+            lambda: db.engine, revocations, app.config["REVOCATION_CACHE_SECONDS"]
+        )
+    auth.init_app(app, key_source, revocation_list)
     _require_json_bodies(app)
     input_safety.init_app(app)
     path_converters.init_app(app)

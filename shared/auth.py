@@ -2,7 +2,9 @@
 
 members signs short-lived ES256 JWTs; every service verifies them locally with the public keys
 from members' JWKS document (cached, fetched again when a token names an unknown `kid`), so no
-request needs a call to members.
+request needs a call to members. A token must name the platform's audience (`TOKEN_AUDIENCE`,
+one for every API, since the portal passes the person's token to each of them), and it is
+refused when members revoked access after it was issued (`shared.revocation`).
 """
 
 from __future__ import annotations
@@ -130,8 +132,9 @@ class JwksKeySource(KeySource):
         return self._keys.get(kid)
 
 
-def verify_token(token: str, key_source: KeySource, issuer: str) -> dict:
-    """The token's claims, or Unauthorized for anything tampered, expired or unknown."""
+def verify_token(token: str, key_source: KeySource, issuer: str, audience: str) -> dict:
+    """The token's claims, or Unauthorized for anything tampered, expired, unknown or meant for
+    another audience."""
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
@@ -147,19 +150,27 @@ def verify_token(token: str, key_source: KeySource, issuer: str) -> dict:
             key=key,
             algorithms=[ALGORITHM],
             issuer=issuer,
-            options={"require": ["exp", "iat", "sub", "iss"]},
+            audience=audience,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             leeway=5,
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("The access token has expired.", code="token_expired") from exc
+    except (jwt.InvalidAudienceError, jwt.MissingRequiredClaimError) as exc:
+        raise Unauthorized(f"The access token is not valid here: {exc}.") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorized("The access token is not valid.") from exc
 
 
-def init_app(app: Flask, key_source: KeySource | None = None) -> None:
-    """Read the bearer token (if any) of every request into `g.caller`."""
+def init_app(app: Flask, key_source: KeySource | None = None, revocations=None) -> None:
+    """Read the bearer token (if any) of every request into `g.caller`.
+
+    `revocations` (a `shared.revocation.RevocationList`) refuses tokens issued before members
+    took the access away; every service with a database passes one.
+    """
     source = key_source or JwksKeySource(app.config["JWKS_URL"])
     app.extensions["auth_key_source"] = source
+    app.extensions["revocations"] = revocations
 
     @app.before_request
     def _load_caller():
@@ -170,9 +181,17 @@ def init_app(app: Flask, key_source: KeySource | None = None) -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Use an `Authorization: Bearer <token>` header.")
-        claims = verify_token(token.strip(), source, app.config["TOKEN_ISSUER"])
+        claims = verify_token(
+            token.strip(), source, app.config["TOKEN_ISSUER"], app.config["TOKEN_AUDIENCE"]
+        )
         if claims.get("typ", "access") != "access":
             raise Unauthorized("Only access tokens are accepted here.")
+        if revocations is not None and revocations.refuses(claims):
+            raise Unauthorized(
+                "This access token was revoked (a change of membership, role, password or "
+                "organisation status); sign in or refresh the token again.",
+                code="token_revoked",
+            )
         g.caller = Caller.from_claims(claims)
 
 

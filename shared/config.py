@@ -100,12 +100,51 @@ def database_url(service: str) -> str:
     return f"sqlite:///{var_dir() / f'{service}.db'}"
 
 
+MIN_SECRET_KEY_LENGTH = 32
+# Values that were ever written down as examples: anyone can sign with them.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        "dev-secret-change-me",
+        "change-me",
+        "changeme",
+        "change-me-to-64-random-characters",
+        "change-me-64-random-characters",
+        "test-secret-key-not-for-production",
+        "bench-secret-key",
+        "secret",
+        "secret-key",
+        "insecure-development-key",
+    }
+)
+INSECURE_DEVELOPMENT_KEY = "insecure-development-key"
+
+
+def secret_key_problem(value: str | None) -> str | None:
+    """Why this SECRET_KEY must not sign anything (placeholder, short, missing), or None.
+
+    SECRET_KEY signs unsubscribe and export links and derives invitation and reset tokens, and
+    encrypts the token signing keys: a known or guessable one lets anyone forge them.
+    """
+    if not value:
+        return "SECRET_KEY is not set"
+    lowered = value.strip().lower()
+    if lowered in PLACEHOLDER_SECRET_KEYS or "change-me" in lowered or "changeme" in lowered:
+        return "SECRET_KEY is a placeholder"
+    if len(value) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY has {len(value)} characters, fewer than {MIN_SECRET_KEY_LENGTH}"
+    return None
+
+
 @dataclass
 class Settings:
     """Everything a service needs to know about its surroundings."""
 
     service: str
-    secret_key: str = field(default_factory=lambda: env.str("SECRET_KEY", "dev-secret-change-me"))
+    secret_key: str | None = field(default_factory=lambda: env.str("SECRET_KEY"))
+    # Development only: start even with a missing, short or placeholder SECRET_KEY.
+    allow_insecure_secret_key: bool = field(
+        default_factory=lambda: env.bool("ALLOW_INSECURE_SECRET_KEY", False)
+    )
     database_url: str = ""
     redis_url: str = field(default_factory=lambda: env.str("REDIS_URL", "redis://127.0.0.1:6379/0"))
     public_base_url: str = field(
@@ -118,6 +157,14 @@ class Settings:
     )
     token_issuer: str = field(
         default_factory=lambda: env.str("TOKEN_ISSUER", "sino-sophipolitan-members")
+    )
+    # Every API accepts tokens for this one audience: the portal passes a person's token to each.
+    token_audience: str = field(
+        default_factory=lambda: env.str("TOKEN_AUDIENCE", "sino-sophipolitan-platform")
+    )
+    # How long a web process trusts its copy of the revoked-access moments (members: 0, read live).
+    revocation_cache_seconds: float = field(
+        default_factory=lambda: env.float("REVOCATION_CACHE_SECONDS", 1.0)
     )
     log_level: str = field(default_factory=lambda: env.str("LOG_LEVEL", "INFO"))
     log_json: bool = field(default_factory=lambda: env.bool("LOG_JSON", True))
@@ -132,6 +179,15 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        problem = secret_key_problem(self.secret_key)
+        if problem and not self.allow_insecure_secret_key:
+            raise ConfigError(
+                f"{problem}. Set SECRET_KEY to a long random value ("
+                'python -c "import secrets; print(secrets.token_urlsafe(48))"), or, for '
+                "development only, ALLOW_INSECURE_SECRET_KEY=true."
+            )
+        if not self.secret_key:
+            self.secret_key = INSECURE_DEVELOPMENT_KEY
         if not self.database_url:
             self.database_url = database_url(self.service)
         from .client_address import networks
@@ -151,6 +207,8 @@ class Settings:
             "PUBLIC_BASE_URL": self.public_base_url.rstrip("/"),
             "JWKS_URL": self.jwks_url,
             "TOKEN_ISSUER": self.token_issuer,
+            "TOKEN_AUDIENCE": self.token_audience,
+            "REVOCATION_CACHE_SECONDS": self.revocation_cache_seconds,
             "LOG_LEVEL": self.log_level,
             "LOG_JSON": self.log_json,
             "MAX_CONTENT_LENGTH": self.max_content_length,

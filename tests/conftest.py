@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,7 +29,8 @@ atexit.register(_redis.stop)
 os.environ["REDIS_URL"] = _redis.url
 os.environ["VAR_DIR"] = str(_tmp / "var")
 os.environ["LOG_JSON"] = "false"
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# A strong key, new for each run (workers inherit it): services refuse weak ones.
+os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
 _smtp = SmtpServer()
 _smtp.start()
 os.environ["SMTP_HOST"] = "127.0.0.1"

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import requests
+from secret_key import ensure_secret_key  # deploy/local/secret_key.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
@@ -215,6 +216,7 @@ def main() -> None:
     env.setdefault("LOG_JSON", "false")
     env.setdefault("WEB_CONCURRENCY", "2")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    ensure_secret_key(env, VAR)
     migrate(env)
     if args.migrate_only:
         return

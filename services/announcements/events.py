@@ -1,12 +1,13 @@
 """Events announcements handles: members' organisations and people, kept locally (people for
 the names on attendee lists), and deleted accounts."""
 
+from shared import revocation
 from shared.erasure import Person, erase_from_event_tables
 from shared.personal_data import part_handler
 from shared.projections import organisation_handlers, people_handlers
 
 from .domain import personal_data, registrations
-from .models import ForgottenPerson, Membership, Organisation, User, db
+from .models import ForgottenPerson, Membership, Organisation, User, access_revocations, db
 
 PEOPLE = people_handlers(User, Membership, ForgottenPerson)
 
@@ -26,4 +27,5 @@ HANDLERS = {
     **PEOPLE,
     "user.deleted": forget_person,
     "personal_data.export_requested": part_handler(personal_data.collect),
+    **revocation.handlers(access_revocations),
 }

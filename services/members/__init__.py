@@ -18,7 +18,7 @@ def create_app(config: dict | None = None):
     from . import demo, events
     from .api import blueprints
     from .domain.keys import local_key_source
-    from .models import db, organisations_version
+    from .models import access_revocations, db, organisations_version
 
     app = create_service_app(
         "members",
@@ -29,7 +29,9 @@ def create_app(config: dict | None = None):
         blueprints=blueprints(),
         migrations_dir=Path(__file__).parent / "migrations",
         key_source=local_key_source(),
-        config=config,
+        revocations=access_revocations,
+        # members writes the revocations itself, in the transaction of each change: read live.
+        config={"REVOCATION_CACHE_SECONDS": 0.0, **(config or {})},
     )
     # Answered from memory while no organisation has been written since they were rendered.
     ResponseCache(app, PUBLIC_READS, organisations_version)

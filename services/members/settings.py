@@ -27,8 +27,18 @@ def extra_config() -> dict:
         "INVITATION_TTL": env.int("INVITATION_TTL", 7 * DAY),
         "PASSWORD_RESET_TTL": env.int("PASSWORD_RESET_TTL", 60 * 60),
         "EXPORT_TTL": env.float("EXPORT_TTL", float(DAY)),
-        "LOGIN_RATE_LIMIT_ACCOUNT": env.str("LOGIN_RATE_LIMIT_ACCOUNT", "5/15 minutes"),
-        "LOGIN_RATE_LIMIT_ADDRESS": env.str("LOGIN_RATE_LIMIT_ADDRESS", "30/15 minutes"),
+        # Tiers (limits notation, `;` between them): the wait grows with the failures.
+        "LOGIN_RATE_LIMIT_ACCOUNT_ADDRESS": env.str(
+            "LOGIN_RATE_LIMIT_ACCOUNT_ADDRESS", "5/minute;10/15 minutes;20/day"
+        ),
+        "LOGIN_RATE_LIMIT_ADDRESS": env.str("LOGIN_RATE_LIMIT_ADDRESS", "30/15 minutes;100/day"),
+        "LOGIN_RATE_LIMIT_ACCOUNT": env.str("LOGIN_RATE_LIMIT_ACCOUNT", "20/15 minutes"),
+        "PASSWORD_RESET_RATE_LIMIT_ADDRESS": env.str(
+            "PASSWORD_RESET_RATE_LIMIT_ADDRESS", "5/hour;20/day"
+        ),
+        "PASSWORD_RESET_RATE_LIMIT_ACCOUNT": env.str(
+            "PASSWORD_RESET_RATE_LIMIT_ACCOUNT", "3/hour;6/day"
+        ),
     }
 
 

@@ -8,9 +8,9 @@ from shared.celery import make_celery
 from shared.events.inbox import register_event_tasks
 
 from . import create_app
-from .domain import mail
+from .domain import accounts, mail, rate_limits
 from .events import HANDLERS
-from .models import db
+from .models import User, db
 
 log = logging.getLogger(__name__)
 celery_app = make_celery("members", create_app)
@@ -44,6 +44,48 @@ def send_account_email(self, kind: str, row_id: str) -> bool:
             raise self.retry(exc=exc, countdown=min(600, 5 * 2**self.request.retries)) from exc
         log.error("account e-mail %s %s refused: %s", kind, row_id, exc)
         return False
+
+
+@celery_app.task(name="members.request_password_reset", time_limit=60, soft_time_limit=45)
+def request_password_reset(email: str) -> bool:
+    """After the 202: look the address up and queue its reset e-mail, unless the account had
+    enough of them lately. Done here so the answer takes the same time for every address."""
+    if not rate_limits.account_email_allowed("reset", email):
+        log.info("password reset e-mail held back: too many for one account")
+        return False
+    with db.transaction() as session:
+        reset = accounts.request_password_reset(session, email)
+    if reset is None:
+        return False
+    enqueue(send_account_email, "password_reset", str(reset.id))
+    return True
+
+
+@celery_app.task(
+    name="members.send_registration_notice",
+    autoretry_for=mail.TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+    time_limit=120,
+    soft_time_limit=90,
+)
+def send_registration_notice(user_id: str) -> bool:
+    """Tell the owner of an address that someone tried to register with it."""
+    with db.transaction() as session:
+        user = session.get(User, uuid.UUID(user_id))
+        if user is None or not rate_limits.account_email_allowed("notice", user.email):
+            return False
+        return mail.send_registration_notice(session, user.id)
+
+
+def enqueue_quietly(task, *args) -> None:
+    """Like `enqueue`, with the arguments (an e-mail address typed by anyone) kept out of logs."""
+    try:
+        task.apply_async(args=args, argsrepr="(...)", retry=False)
+    except Exception:
+        log.warning("could not enqueue %s", task.name, exc_info=True)
 
 
 @celery_app.task(name="members.send_unsent_account_emails", time_limit=120, soft_time_limit=100)

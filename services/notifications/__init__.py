@@ -8,7 +8,7 @@ def create_app(config: dict | None = None, key_source=None):
     from shared.app import create_service_app
 
     from .api import blueprints
-    from .models import db
+    from .models import access_revocations, db
     from .settings import extra_config
 
     return create_service_app(
@@ -22,5 +22,6 @@ def create_app(config: dict | None = None, key_source=None):
         blueprints=blueprints(),
         migrations_dir=Path(__file__).parent / "migrations",
         key_source=key_source,
+        revocations=access_revocations,
         config={**extra_config(), **(config or {})},
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import delete
 
+from shared import revocation
 from shared.erasure import Person, erase_from_event_tables, redact_rows
 from shared.events import catalogue
 from shared.personal_data import part_handler
@@ -27,6 +28,7 @@ from .models import (
     User,
     WebhookAttempt,
     WebhookMessage,
+    access_revocations,
     db,
 )
 
@@ -106,3 +108,4 @@ def _handler(name: str) -> Callable:
 
 
 HANDLERS = {entry.name: _handler(entry.name) for entry in catalogue.subscribed_by("notifications")}
+HANDLERS.update(revocation.handlers(access_revocations))

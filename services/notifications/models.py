@@ -26,9 +26,12 @@ from shared.projections import (
     OrganisationProjection,
     UserProjection,
 )
+from shared.revocation import revocation_table
 
 Base = make_base()
 db = Database("notifications", Base.metadata)
+# Moments from which members refused tokens (shared.revocation), kept by `access.revoked`.
+access_revocations = revocation_table(Base.metadata)
 
 
 class Organisation(OrganisationProjection, Base):

@@ -9,7 +9,7 @@ def create_app(config: dict | None = None, key_source=None):
 
     from . import demo
     from .api import blueprints
-    from .models import db
+    from .models import access_revocations, db
 
     app = create_service_app(
         "projects",
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None, key_source=None):
         blueprints=blueprints(),
         migrations_dir=Path(__file__).parent / "migrations",
         key_source=key_source,
+        revocations=access_revocations,
         config=config,
     )
     demo.register_cli(app)

@@ -2,6 +2,7 @@
 
 from sqlalchemy import update
 
+from shared import revocation
 from shared.erasure import Person, erase_from_event_tables
 from shared.personal_data import part_handler
 from shared.projections import organisation_handlers
@@ -15,6 +16,7 @@ from .models import (
     StaffAction,
     StateChange,
     db,
+    access_revocations,
 )
 
 
@@ -40,4 +42,5 @@ HANDLERS = {
     **organisation_handlers(Organisation),
     "user.deleted": forget_person,
     "personal_data.export_requested": part_handler(personal_data.collect),
+    **revocation.handlers(access_revocations),
 }

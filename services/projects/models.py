@@ -20,9 +20,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Database, make_base, utcnow
 from shared.projections import OrganisationProjection
+from shared.revocation import revocation_table
 
 Base = make_base()
 db = Database("projects", Base.metadata)
+# Moments from which members refused tokens (shared.revocation), kept by `access.revoked`.
+access_revocations = revocation_table(Base.metadata)
 
 MAX_TERM_LENGTH = 64
 # Bytewise order on PostgreSQL, as SQLite's default, so a prefix is one index range on both.

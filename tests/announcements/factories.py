@@ -14,6 +14,7 @@ from shared.auth import CallableKeySource
 
 KID = "announcements-test-key"
 _private = ec.generate_private_key(ec.SECP256R1())
+AUDIENCE = "sino-sophipolitan-platform"  # the default TOKEN_AUDIENCE the app checks
 KEY_SOURCE = CallableKeySource(lambda kid: _private.public_key() if kid == KID else None)
 API = "/api/announcements/v1"
 _counter = itertools.count(1)
@@ -34,6 +35,7 @@ class Person:
         body = {
             "sub": str(self.id),
             "iss": self.issuer,
+            "aud": AUDIENCE,
             "iat": now,
             "exp": now + timedelta(minutes=10),
             "roles": self.roles,

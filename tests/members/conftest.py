@@ -10,10 +10,16 @@ from tests.support.databases import empty
 
 @pytest.fixture
 def app(members_app):
+    import redis
+
     from services.members.models import db
 
     yield members_app
     empty(db)
+    # Sign-in and reset limits count per address, and every test client is 127.0.0.1.
+    connection = redis.Redis.from_url(members_app.config["REDIS_URL"])
+    for key in connection.scan_iter("LIMITS*"):
+        connection.delete(key)
 
 
 @pytest.fixture

@@ -188,3 +188,41 @@ def test_the_sweeper_sends_an_invitation_whose_task_was_lost(client, make, smtp,
 
     wait_until(recorded_as_sent)  # the worker commits just after the SMTP server has the mail
     assert send_unsent_account_emails.run() == 0  # nothing left to send
+
+
+def _reset_from(client, email: str, address: str):
+    return client.post(RESET, json={"email": email}, environ_base={"REMOTE_ADDR": address})
+
+
+def test_one_address_asking_for_many_resets_is_slowed_with_429(client, make, smtp, worker):
+    user = make.user(make.organisation())
+    answers = [_reset_from(client, user.email, "203.0.113.9") for _ in range(8)]
+    assert [a.status_code for a in answers] == [202] * 5 + [429] * 3
+    assert answers[-1].mimetype == "application/problem+json"
+    assert int(answers[-1].headers["Retry-After"]) >= 1
+    assert _reset_from(client, user.email, "198.51.100.20").status_code == 202  # others still can
+
+
+def test_an_account_gets_a_few_reset_emails_however_many_addresses_ask(client, make, smtp, worker):
+    user = make.user(make.organisation())
+    marker = make.user(make.organisation())
+    for n in range(8):
+        assert _reset_from(client, user.email, f"192.0.2.{n + 10}").status_code == 202
+    # One worker takes its queue in order: once the marker's e-mail is out, every request
+    # before it has been handled.
+    assert _reset_from(client, marker.email, "198.51.100.30").status_code == 202
+    smtp.wait_for(1, to=marker.email)
+    assert len([m for m in smtp.messages if user.email in str(m["To"])]) == 3
+
+
+def test_registering_with_a_known_address_answers_as_usual_and_tells_the_owner(
+    client, make, smtp, worker
+):
+    owner = make.user(make.organisation(), language="fr", full_name="Claire Martin")
+    body = make.registration(admin={"email": owner.email.upper(), "password": "another one!"})
+    response = client.post("/api/members/v1/organisations", json=body)
+    assert response.status_code == 201
+    [message] = smtp.wait_for(1, to=owner.email)
+    assert message["Subject"] == "Quelqu'un a tenté de s'inscrire avec votre adresse e-mail"
+    text, html = parts(message)
+    assert "Claire Martin" in text and "/sign-in" in text and "/password/forgot" in html

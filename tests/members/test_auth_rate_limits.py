@@ -1,8 +1,10 @@
-"""Sign-in throttling: per account and per address, the same for unknown e-mails."""
+"""Sign-in throttling: per account from an address, per address, and per account under attack
+from many addresses; never the owner from a clean address; unknown e-mails alike."""
 
 from __future__ import annotations
 
 import pytest
+import redis
 
 from tests.members.factories import PASSWORD
 
@@ -29,18 +31,59 @@ def attempt(client, email, password, address="10.0.0.1"):
     )
 
 
-def test_five_failures_lock_the_account_with_429_and_retry_after(client, make):
+def test_failures_slow_that_address_on_that_account_not_the_owner_elsewhere(client, make):
     user = make.user(make.organisation())
     for _ in range(5):
-        assert attempt(client, user.email, "wrong password!").status_code == 400
-    locked = attempt(client, user.email, PASSWORD)  # even the right password waits
-    assert locked.status_code == 429
-    assert locked.mimetype == "application/json"  # RFC 6749 section 5.2, as every refusal
-    assert locked.json["error"] == "invalid_request"
-    assert 1 <= int(locked.headers["Retry-After"]) <= 15 * 60
-    # Another account from the same address is not affected by this account's lock.
+        assert attempt(client, user.email, "wrong password!", "203.0.113.66").status_code == 400
+    slowed = attempt(client, user.email, PASSWORD, "203.0.113.66")  # even the right one waits
+    assert slowed.status_code == 429
+    assert slowed.mimetype == "application/json"  # RFC 6749 section 5.2, as every refusal
+    assert slowed.json["error"] == "invalid_request"
+    assert 1 <= int(slowed.headers["Retry-After"]) <= 60
+    assert "Try again in" in slowed.get_json()["error_description"]
+    # The owner, from their own address, is not refused.
+    assert attempt(client, user.email, PASSWORD, "198.51.100.7").status_code == 200
+    # Another account from the attacker's address is not affected by this account's wait.
     other = make.user(make.organisation())
-    assert attempt(client, other.email, PASSWORD).status_code == 200
+    assert attempt(client, other.email, PASSWORD, "203.0.113.66").status_code == 200
+
+
+def test_the_wait_grows_with_the_failures(app, client, make, monkeypatch):
+    tiers = "2/minute;3/15 minutes;4/day"
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ACCOUNT_ADDRESS", tiers)
+    connection = redis.Redis.from_url(app.config["REDIS_URL"])
+    user = make.user(make.organisation())
+    waits = []
+    for tier in tiers.split(";"):
+        failures = 0
+        while attempt(client, user.email, "wrong password!").status_code == 400:
+            failures += 1
+        assert failures == 1 if waits else failures == 2
+        waits.append(int(attempt(client, user.email, PASSWORD).headers["Retry-After"]))
+        # This tier's window passing, the way Redis would see it: the longer tiers keep counting.
+        for key in connection.scan_iter(f"LIMITS*/sign-in-pair/{user.email}/*/{_window(tier)}"):
+            connection.delete(key)
+    assert waits[0] <= 60 < waits[1] <= 15 * 60 < waits[2] <= 24 * 60 * 60
+
+
+def _window(tier: str) -> str:
+    """The tail of a `limits` key for one tier: `2/minute` -> `2/1/minute`."""
+    from limits import parse
+
+    item = parse(tier)
+    return f"{item.amount}/{item.multiples}/{item.GRANULARITY.name}"
+
+
+def test_an_account_under_attack_refuses_the_attacking_addresses_only(
+    app, client, make, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ACCOUNT", "6/15 minutes")
+    user = make.user(make.organisation())
+    for n in range(6):  # a botnet: one failure from each of six addresses
+        assert attempt(client, user.email, "wrong password!", f"192.0.2.{n}").status_code == 400
+    assert attempt(client, user.email, "guess", "192.0.2.3").status_code == 429
+    assert attempt(client, user.email, PASSWORD, "192.0.2.1").status_code == 429
+    assert attempt(client, user.email, PASSWORD, "198.51.100.7").status_code == 200
 
 
 def test_an_unknown_email_is_throttled_exactly_like_a_known_one(client, make):

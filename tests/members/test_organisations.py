@@ -143,13 +143,22 @@ def test_missing_parts_are_field_errors(client):
     assert "/organisation/registration_number" in pointers
 
 
-def test_a_taken_email_is_a_conflict_and_nothing_is_written(client, make):
+def _shape(value):
+    """The keys of a JSON body, nested, without the values."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    return type(value).__name__
+
+
+def test_a_taken_email_is_answered_like_a_new_one_and_nothing_is_written(client, make):
     make.user(email="taken@example.fr")
-    response = client.post(URL, json=make.registration(admin={"email": "Taken@Example.fr"}))
-    assert response.status_code == 409
-    assert _pointers(response) == ["/admin/email"]
-    assert _count(Organisation) == 0
-    assert make.events() == []
+    fresh = client.post(URL, json=make.registration(admin={"email": "new@example.fr"}))
+    taken = client.post(URL, json=make.registration(admin={"email": "Taken@Example.fr"}))
+    assert taken.status_code == fresh.status_code == 201
+    assert _shape(taken.json) == _shape(fresh.json)
+    assert taken.json["admin"]["email"] == "taken@example.fr"
+    assert _count(Organisation) == 1 and _count(User) == 2
+    assert len(make.events("organisation.registered")) == 1
 
 
 def test_a_registration_number_taken_in_the_same_country_is_a_conflict(client, make):

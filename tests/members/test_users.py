@@ -147,7 +147,10 @@ def test_deleting_the_account_removes_the_person_and_emits_events(client, make):
     assert left["data"] == {"organisation_id": str(org.id), "user_id": str(user.id)}
     assert deleted["data"] == {"id": str(user.id)}
     assert refresh(client, tokens).status_code == 400
-    assert client.get(ME, headers=bearer(tokens)).status_code == 404
+    # The access token is refused at once (revoked), not answered as a missing account.
+    refused = client.get(ME, headers=bearer(tokens))
+    assert refused.status_code == 401
+    assert refused.get_json()["code"] == "token_revoked"
 
 
 def test_deleting_the_account_needs_the_password(client, make):

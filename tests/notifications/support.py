@@ -20,6 +20,7 @@ KID = "notifications-test-key"
 _PRIVATE = ec.generate_private_key(ec.SECP256R1())
 KEY_SOURCE = CallableKeySource(lambda kid: _PRIVATE.public_key() if kid == KID else None)
 ISSUER = env.str("TOKEN_ISSUER", "sino-sophipolitan-members")
+AUDIENCE = env.str("TOKEN_AUDIENCE", "sino-sophipolitan-platform")
 _counter = itertools.count(1)
 
 
@@ -28,6 +29,7 @@ def token(subject=None, organisation=None, roles=(), scopes=(), client=False, la
     claims = {
         "sub": str(subject or uuid.uuid4()),
         "iss": ISSUER,
+        "aud": AUDIENCE,
         "iat": now,
         "exp": now + timedelta(minutes=5),
         "roles": list(roles),

@@ -143,12 +143,15 @@ def test_a_latin_name_given_as_chinese_name_is_refused_by_members_next_to_the_fi
     assert "Chinese characters" in _error_of(page, "name_zh")
 
 
-def test_an_e_mail_already_registered_is_refused_next_to_the_e_mail(browser, make):
+def test_an_e_mail_already_registered_is_not_revealed_and_leads_to_sign_in(browser, make):
     taken = make.user(make.organisation())
-    page = browser.submit(
+    response = browser.submit(
         "/register", _registration(email=taken.email, registration_number="842130577")
-    ).get_data(as_text=True)
-    assert "Already registered." in _error_of(page, "email")
+    )
+    # members answered as for a new registration (and e-mails the owner); the password given
+    # is not the owner's, so the portal asks to sign in.
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in"
+    assert "Already registered" not in response.get_data(as_text=True)
 
 
 def test_registration_creates_a_pending_organisation_and_signs_its_admin_in(browser, members_app):

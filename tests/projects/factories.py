@@ -102,6 +102,7 @@ class Factories:
         base = {
             "sub": str(person.id),
             "iss": self.app.config["TOKEN_ISSUER"],
+            "aud": self.app.config["TOKEN_AUDIENCE"],
             "iat": now,
             "exp": now + timedelta(minutes=10),
             "roles": list(person.roles),

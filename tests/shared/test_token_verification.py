@@ -14,6 +14,7 @@ from shared.auth import JwksKeySource, verify_token
 from shared.errors import Unauthorized
 
 ISSUER = "test-issuer"
+AUDIENCE = "test-platform"
 
 
 class JwksServer:
@@ -53,6 +54,7 @@ def make_token(kid, private, **overrides):
     claims = {
         "sub": str(uuid.uuid4()),
         "iss": ISSUER,
+        "aud": AUDIENCE,
         "iat": now,
         "exp": now + timedelta(minutes=5),
     }
@@ -71,11 +73,11 @@ def test_keys_are_cached_and_refetched_for_an_unknown_kid(widgets_app, jwks):
     source = JwksKeySource(jwks.url, min_refresh_seconds=0)
     kid, private = jwks.add_key()
     with widgets_app.app_context():
-        verify_token(make_token(kid, private), source, ISSUER)
-        verify_token(make_token(kid, private), source, ISSUER)
+        verify_token(make_token(kid, private), source, ISSUER, AUDIENCE)
+        verify_token(make_token(kid, private), source, ISSUER, AUDIENCE)
         assert jwks.hits == 1
         new_kid, new_private = jwks.add_key()  # members rotated its key
-        claims = verify_token(make_token(new_kid, new_private), source, ISSUER)
+        claims = verify_token(make_token(new_kid, new_private), source, ISSUER, AUDIENCE)
         assert claims["iss"] == ISSUER
         assert jwks.hits == 2
 
@@ -87,13 +89,28 @@ def test_expired_wrong_issuer_and_unknown_key_tokens_are_refused(widgets_app, jw
     past = datetime.now(UTC) - timedelta(hours=1)
     with widgets_app.app_context():
         with pytest.raises(Unauthorized, match="expired"):
-            verify_token(make_token(kid, private, iat=past, exp=past), source, ISSUER)
+            verify_token(make_token(kid, private, iat=past, exp=past), source, ISSUER, AUDIENCE)
         with pytest.raises(Unauthorized):
-            verify_token(make_token(kid, private, iss="someone-else"), source, ISSUER)
+            verify_token(make_token(kid, private, iss="someone-else"), source, ISSUER, AUDIENCE)
         with pytest.raises(Unauthorized):
-            verify_token(make_token(kid, stranger), source, ISSUER)
+            verify_token(make_token(kid, stranger), source, ISSUER, AUDIENCE)
         with pytest.raises(Unauthorized, match="unknown key"):
-            verify_token(make_token("no-such-kid", private), source, ISSUER)
+            verify_token(make_token("no-such-kid", private), source, ISSUER, AUDIENCE)
+
+
+def test_a_token_for_another_audience_or_none_is_refused(widgets_app, jwks):
+    source = JwksKeySource(jwks.url, min_refresh_seconds=0)
+    kid, private = jwks.add_key()
+    without = make_token(kid, private)
+    without_claims = jwt.decode(without, options={"verify_signature": False})
+    del without_claims["aud"]
+    with widgets_app.app_context():
+        assert verify_token(make_token(kid, private), source, ISSUER, AUDIENCE)["aud"] == AUDIENCE
+        with pytest.raises(Unauthorized, match="not valid here"):
+            verify_token(make_token(kid, private, aud="another-api"), source, ISSUER, AUDIENCE)
+        with pytest.raises(Unauthorized, match="not valid here"):
+            bare = jwt.encode(without_claims, private, algorithm="ES256", headers={"kid": kid})
+            verify_token(bare, source, ISSUER, AUDIENCE)
 
 
 def test_a_request_with_a_bad_token_gets_401_problem(widgets):

@@ -16,7 +16,7 @@ from shared import client_address
 from shared.app import accepts_form
 from shared.errors import PROBLEM_MIMETYPE
 
-from ..domain import accounts, tokens
+from ..domain import accounts, rate_limits, tokens
 from ..models import db
 from ..schemas.identity import (
     PasswordResetConfirm,
@@ -206,13 +206,16 @@ class PasswordReset(MethodView):
     @blp.response(202, description="An e-mail is on its way if the address has an account")
     @blp.doc(security=[])
     def post(self, payload):
-        """Ask for a password reset link; the answer never tells whether the address exists."""
-        with db.transaction() as session:
-            reset = accounts.request_password_reset(session, payload["email"])
-        if reset is not None:
-            from ..tasks import enqueue, send_account_email
+        """Ask for a password reset link; the answer never tells whether the address exists.
 
-            enqueue(send_account_email, "password_reset", str(reset.id))
+        Limited per address (429 with Retry-After); the lookup and the e-mail happen in a task,
+        so every address gets the same answer in the same time, and an account gets at most a
+        few e-mails an hour however many are asked for.
+        """
+        rate_limits.ensure_reset_allowed(client_address.of_request(request))
+        from ..tasks import enqueue_quietly, request_password_reset
+
+        enqueue_quietly(request_password_reset, payload["email"])
         return {}, 202
 
 

@@ -83,8 +83,13 @@ class Organisations(MethodView):
         try:
             with db.transaction() as session:
                 org, user = domain.register(session, payload["organisation"], payload["admin"])
+        except domain.AddressTaken as taken:  # the same answer; the owner hears of it by e-mail
+            from ..tasks import enqueue, send_registration_notice
+
+            enqueue(send_registration_notice, str(taken.owner_id))
+            org, user = taken.answer
         except IntegrityError as exc:  # a concurrent registration won the race
-            raise Conflict("This organisation or e-mail address was registered meanwhile.") from exc
+            raise Conflict("This organisation was registered meanwhile.") from exc
         return {"organisation": _shown(_row(org), None), "admin": user}
 
     @require_roles(PLATFORM_ADMIN)

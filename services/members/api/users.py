@@ -29,7 +29,10 @@ def _current_session_id():
     """The sign-in session (`sid` claim) of the bearer token, spared by a password change."""
     token = request.headers.get("Authorization", "").partition(" ")[2].strip()
     claims = verify_token(
-        token, current_app.extensions["auth_key_source"], current_app.config["TOKEN_ISSUER"]
+        token,
+        current_app.extensions["auth_key_source"],
+        current_app.config["TOKEN_ISSUER"],
+        current_app.config["TOKEN_AUDIENCE"],
     )
     sid = claims.get("sid")
     return uuid.UUID(sid) if sid else None

@@ -18,6 +18,7 @@ from shared.events import emit
 
 from .. import settings
 from ..models import Membership, PasswordReset, User
+from . import revocations
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A hash of nothing in particular, verified when the e-mail is unknown so both cases cost the same.
@@ -184,6 +185,8 @@ def change_password(session, caller, current: str, new: str, keep_session=None) 
     check_password_policy(new, "new_password")
     user.password_hash = hash_password(new)
     tokens.revoke_user_tokens(session, user.id, keep_family=keep_session)
+    # Access tokens too (the kept session gets a new one with its refresh token).
+    revocations.person(session, user.id, "password_changed")
 
 
 def request_password_reset(session, email: str):
@@ -231,6 +234,7 @@ def confirm_password_reset(session, token: str, password: str) -> None:
         .values(used_at=now)
     )
     tokens.revoke_user_tokens(session, user.id)
+    revocations.person(session, user.id, "password_reset")
 
 
 def delete_account(session, caller, password: str, close_organisation: bool = False) -> uuid.UUID:
@@ -257,6 +261,7 @@ def delete_account(session, caller, password: str, close_organisation: bool = Fa
         if closing:
             erasure.close_organisation(session, organisation_id)
     tokens.revoke_user_tokens(session, user.id)
+    revocations.person(session, user.id, "account_deleted")
     erasure.erase(session, user)
     user_id = user.id
     session.delete(user)

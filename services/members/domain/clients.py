@@ -16,18 +16,20 @@ from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.pagination import keyset, page
 
 from ..models import ApiClient, Organisation
-from . import tokens
+from . import access, revocations, tokens
 
 
-def _ensure_admin(caller: Caller, organisation_id) -> None:
+def _ensure_admin(session, caller: Caller, organisation_id) -> None:
     # Integrator clients never mint other clients, even with organisation:admin.
-    if caller.kind != "user" or not caller.is_admin_of(organisation_id):
-        raise Forbidden("Only an admin of the organisation manages its API clients.")
+    refusal = "Only an admin of the organisation manages its API clients."
+    if caller.kind != "user":
+        raise Forbidden(refusal)
+    access.ensure_admin_now(session, caller, organisation_id, refusal)
 
 
 def create(session, caller: Caller, organisation_id: uuid.UUID, payload: dict):
     """The new client and its secret (returned once, never stored in clear)."""
-    _ensure_admin(caller, organisation_id)
+    _ensure_admin(session, caller, organisation_id)
     if session.get(Organisation, organisation_id) is None:
         raise NotFound("No such organisation.")
     unknown = sorted(set(payload["scopes"]) - set(tokens.SCOPES))
@@ -48,7 +50,7 @@ def create(session, caller: Caller, organisation_id: uuid.UUID, payload: dict):
 
 
 def listing(session, caller: Caller, organisation_id, cursor: str | None, limit: int) -> dict:
-    _ensure_admin(caller, organisation_id)
+    _ensure_admin(session, caller, organisation_id)
     stmt = select(ApiClient).where(ApiClient.organisation_id == organisation_id)
     rows = session.scalars(
         keyset(stmt, [ApiClient.created_at, ApiClient.id], cursor, limit, descending=True)
@@ -57,10 +59,11 @@ def listing(session, caller: Caller, organisation_id, cursor: str | None, limit:
 
 
 def revoke(session, caller: Caller, organisation_id, client_uuid: uuid.UUID) -> None:
-    """The client gets no new tokens; those it holds expire within minutes."""
-    _ensure_admin(caller, organisation_id)
+    """The client gets no new tokens, and those it holds fail everywhere within seconds."""
+    _ensure_admin(session, caller, organisation_id)
     client = session.get(ApiClient, client_uuid)
     if client is None or client.organisation_id != organisation_id:
         raise NotFound("No such API client.")
     if client.revoked_at is None:
         client.revoked_at = utcnow()
+        revocations.client(session, client.client_id, "client_revoked", now=client.revoked_at)

@@ -15,7 +15,7 @@ from shared.pagination import keyset, page
 
 from .. import settings
 from ..models import Invitation, Membership, Organisation, User
-from . import accounts, tokens
+from . import access, accounts, tokens
 
 
 def _organisation(session, organisation_id) -> Organisation:
@@ -27,8 +27,9 @@ def _organisation(session, organisation_id) -> Organisation:
 
 def create(session, caller: Caller, organisation_id: uuid.UUID, payload: dict) -> Invitation:
     """A pending invitation; the e-mail is sent by a task after commit."""
-    if not caller.is_admin_of(organisation_id):
-        raise Forbidden("Only an admin of the organisation invites people.")
+    access.ensure_admin_now(
+        session, caller, organisation_id, "Only an admin of the organisation invites people."
+    )
     _organisation(session, organisation_id)
     email = accounts.normalise_email(payload["email"])
     if accounts.find_user_by_email(session, email) is not None:
@@ -81,8 +82,9 @@ def listing(session, caller: Caller, organisation_id, cursor: str | None, limit:
 
 
 def revoke(session, caller: Caller, organisation_id, invitation_id) -> None:
-    if not caller.is_admin_of(organisation_id):
-        raise Forbidden("Only an admin of the organisation revokes its invitations.")
+    access.ensure_admin_now(
+        session, caller, organisation_id, "Only an admin of the organisation revokes invitations."
+    )
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.organisation_id != organisation_id:
         raise NotFound("No such invitation.")

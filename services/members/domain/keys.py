@@ -7,6 +7,7 @@ rotating never signs anybody out.
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import threading
 import uuid
@@ -90,9 +91,13 @@ def sign(session, claims: dict) -> tuple[str, int]:
     key = active_key(session)
     ttl = access_token_ttl()
     now = utcnow()
+    # `iat` to the millisecond (RFC 7519 allows fractions), floored: a revocation recorded even
+    # in the same second as the token still refuses it (shared.revocation compares with `iat`).
+    issued = math.floor(now.timestamp() * 1000) / 1000
     payload = {
         "iss": current_app.config["TOKEN_ISSUER"],
-        "iat": now,
+        "aud": current_app.config["TOKEN_AUDIENCE"],
+        "iat": issued,
         "nbf": now,
         "exp": now + ttl,
         "jti": uuid.uuid4().hex,

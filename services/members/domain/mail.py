@@ -40,6 +40,11 @@ SUBJECTS = {
         "fr": "{organisation} vous invite sur la plateforme de coopération sino-sophipolitaine",
         "zh": "{organisation} 邀请您加入中法索菲亚合作平台",
     },
+    "registration_attempt": {
+        "en": "Someone tried to register with your e-mail address",
+        "fr": "Quelqu'un a tenté de s'inscrire avec votre adresse e-mail",
+        "zh": "有人尝试使用您的电子邮件地址注册",
+    },
     "password_reset": {
         "en": "Reset your password",
         "fr": "Réinitialisez votre mot de passe",
@@ -104,6 +109,22 @@ def _reset_message(session, reset: PasswordReset):
         "expires": _local_time(reset.expires_at, user.timezone),
     }
     return user.email, render("password_reset", user.language, {}, context)
+
+
+def send_registration_notice(session, user_id) -> bool:
+    """Tell a person that someone registered an organisation with their address: registration
+    answers such a request as it answers a new one, so this e-mail is where the owner learns."""
+    user = session.get(User, user_id)
+    if user is None:
+        return False
+    context = {
+        "name": user.full_name,
+        "sign_in": f"{current_app.config['PUBLIC_BASE_URL']}/sign-in",
+        "reset": f"{current_app.config['PUBLIC_BASE_URL']}/password/forgot",
+    }
+    subject, text, html = render("registration_attempt", user.language, {}, context)
+    send(build(user.email, subject, text, html))
+    return True
 
 
 def build(recipient: str, subject: str, text: str, html: str) -> EmailMessage:

@@ -12,7 +12,7 @@ from shared.events import emit
 from shared.pagination import keyset, page
 
 from ..models import Membership, User
-from . import accounts, tokens
+from . import access, accounts, revocations, tokens
 
 
 def membership_of(session, user_id) -> Membership | None:
@@ -79,8 +79,9 @@ def as_member(user: User, membership: Membership) -> dict:
 
 
 def change_role(session, caller: Caller, organisation_id, user_id: uuid.UUID, role: str) -> dict:
-    if not caller.is_admin_of(organisation_id):
-        raise Forbidden("Only an admin of the organisation changes roles.")
+    access.ensure_admin_now(
+        session, caller, organisation_id, "Only an admin of the organisation changes roles."
+    )
     user, membership = _member(session, organisation_id, user_id)
     previous = membership.role
     if role != previous:
@@ -88,6 +89,8 @@ def change_role(session, caller: Caller, organisation_id, user_id: uuid.UUID, ro
             ensure_not_last_admin(session, membership)
         membership.role = role
         session.flush()
+        # Tokens carry the role: the old ones must not outlive it.
+        revocations.person(session, user.id, "role_changed")
         emit(
             session,
             "member.role_changed",
@@ -98,13 +101,16 @@ def change_role(session, caller: Caller, organisation_id, user_id: uuid.UUID, ro
 
 def remove(session, caller: Caller, organisation_id, user_id: uuid.UUID) -> None:
     """An admin removes a member, or a member leaves; the person keeps their account."""
-    if not (caller.is_admin_of(organisation_id) or caller.user_id == user_id):
-        raise Forbidden("Only an admin of the organisation removes members.")
+    if caller.user_id != user_id:
+        access.ensure_admin_now(
+            session, caller, organisation_id, "Only an admin of the organisation removes members."
+        )
     user, membership = _member(session, organisation_id, user_id)
     ensure_not_last_admin(session, membership)
     session.delete(membership)
     # Their sessions carried the organisation: they sign in again without it.
     tokens.revoke_user_tokens(session, user.id)
+    revocations.person(session, user.id, "member_removed")
     session.flush()
     emit(
         session,

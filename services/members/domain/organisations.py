@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import bindparam, select
 
 from shared.auth import Caller
+from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events import emit
 from shared.pagination import keyset, page
 
 from ..models import Membership, Organisation, User
-from . import accounts, registration_numbers
+from . import accounts, registration_numbers, revocations
 
 EDITABLE = ("name", "name_zh", "city", "park", "kind", "size", "sectors", "website", "description")
 PROFILE = ("name", "name_zh", "country", "park", "city", "kind", "size", "sectors", "website")
@@ -82,22 +83,32 @@ def _ensure_number_free(session, country: str, number: str, exclude=None) -> Non
         )
 
 
+class AddressTaken(Exception):
+    """The admin's e-mail already has an account: answered like a new registration (nothing
+    saved), and the owner is told by e-mail instead. `answer` is that look-alike answer."""
+
+    def __init__(self, owner_id, answer: tuple[Organisation, User]):
+        super().__init__("address already registered")
+        self.owner_id = owner_id
+        self.answer = answer
+
+
 def register(session, organisation: dict, admin: dict) -> tuple[Organisation, User]:
-    """A pending organisation and its first admin; 422 for a bad number, 409 for a taken one."""
+    """A pending organisation and its first admin; 422 for a bad number, 409 for a taken one.
+
+    AddressTaken when the admin's e-mail has an account: a 409 there would tell anyone who has
+    an account, so the caller answers as for a new registration and e-mails the owner.
+    """
     country = organisation["country"]
     number = registration_numbers.normalise(country, organisation["registration_number"])
     _ensure_number_free(session, country, number)
+    owner = accounts.find_user_by_email(session, admin["email"])
+    if owner is not None:
+        accounts.check_password_policy(admin["password"], "admin/password")
+        accounts.hash_password(admin["password"])  # the time a new account's hash takes
+        raise AddressTaken(owner.id, _unsaved(organisation, admin, number))
     user = accounts.new_user(session, **admin, field_prefix="admin/")
-    fields = {k: organisation.get(k) for k in PROFILE}
-    fields["sectors"] = list(dict.fromkeys(organisation.get("sectors") or []))
-    fields["name_zh"] = fields["name_zh"] or None
-    org = Organisation(
-        **fields,
-        description=organisation.get("description") or {},
-        registration_number=number,
-        status="pending",
-        hints=verification_hints(country, user.email, organisation.get("website")),
-    )
+    org = _new_organisation(organisation, number, user.email)
     session.add(org)
     session.flush()
     membership = Membership(user_id=user.id, organisation_id=org.id, role="org_admin")
@@ -105,6 +116,33 @@ def register(session, organisation: dict, admin: dict) -> tuple[Organisation, Us
     session.flush()
     emit(session, "organisation.registered", organisation_snapshot(org))
     emit(session, "member.joined", accounts.member_event(user, membership))
+    return org, user
+
+
+def _new_organisation(organisation: dict, number: str, email: str) -> Organisation:
+    fields = {k: organisation.get(k) for k in PROFILE}
+    fields["sectors"] = list(dict.fromkeys(organisation.get("sectors") or []))
+    fields["name_zh"] = fields["name_zh"] or None
+    return Organisation(
+        **fields,
+        description=organisation.get("description") or {},
+        registration_number=number,
+        status="pending",
+        status_reason=None,
+        hints=verification_hints(organisation["country"], email, organisation.get("website")),
+    )
+
+
+def _unsaved(organisation: dict, admin: dict, number: str) -> tuple[Organisation, User]:
+    """What a new registration would answer, built and never added to the session."""
+    now = utcnow()
+    org = _new_organisation(organisation, number, admin["email"])
+    org.id, org.created_at, org.updated_at = uuid.uuid4(), now, now
+    user = User(
+        id=uuid.uuid4(),
+        email=accounts.normalise_email(admin["email"]),
+        full_name=admin["full_name"].strip(),
+    )
     return org, user
 
 
@@ -162,6 +200,8 @@ def suspend(session, caller: Caller, organisation_id, reason: str) -> Organisati
     org = _load(session, caller, organisation_id)
     if org.status == "suspended":
         raise Conflict("This organisation is already suspended.")
+    # Every token naming the organisation, its people's and its clients', fails from now on.
+    revocations.organisation(session, org.id, "organisation_suspended")
     return _set_status(session, org, "suspended", reason, "organisation.suspended")
 
 

@@ -22,7 +22,7 @@ from shared.db import utcnow
 from shared.errors import Problem
 
 from .. import settings
-from ..models import ApiClient, Membership, RefreshToken, User
+from ..models import ApiClient, Membership, Organisation, RefreshToken, User
 from . import accounts, keys, rate_limits
 
 # The fixed vocabulary of scopes integrator clients may hold.
@@ -154,12 +154,12 @@ def _person_tokens(session, user: User, scope_request: str | None, family=None) 
 
 def password_grant(session, username: str, password: str, scope, address: str | None) -> dict:
     """Sign-in: a wrong password and an unknown e-mail fail alike (status, body, time)."""
-    rate_limits.ensure_allowed(username, address)
+    rate_limits.ensure_sign_in_allowed(username, address)
     user = accounts.find_user_by_email(session, username)
     if not accounts.verify_password(user, password):
-        rate_limits.record_failure(username, address)
+        rate_limits.record_sign_in_failure(username, address)
         raise OAuthError("invalid_grant", "The e-mail address or the password is not correct.")
-    rate_limits.clear_account(username)
+    rate_limits.clear_sign_in_failures(username, address)
     return _person_tokens(session, user, scope)
 
 
@@ -239,6 +239,13 @@ def authenticate_client(session, client_id: str, client_secret: str) -> ApiClien
 def client_credentials_grant(session, client_id: str, client_secret: str, scope) -> dict:
     """An integrator's access token: scopes are a subset of those the client holds."""
     client = authenticate_client(session, client_id, client_secret)
+    organisation = session.get(Organisation, client.organisation_id)
+    if organisation is None or organisation.status == "suspended":
+        # A suspended organisation's clients are held: no new tokens, and the old ones were
+        # revoked with the suspension.
+        raise OAuthError(
+            "unauthorized_client", "The client's organisation is suspended; its clients are held."
+        )
     granted = _requested_scope(scope, [s for s in SCOPES if s in client.scopes])
     client.last_used_at = utcnow()
     claims = {

@@ -1,9 +1,12 @@
 """members' tables. Organisations in `organisations.py`, people and credentials in `identity.py`."""
 
 from shared.db import Database, make_base
+from shared.revocation import revocation_table
 
 Base = make_base()
 db = Database("members", Base.metadata)
+# Moments from which tokens are refused (shared.revocation), written with each change.
+access_revocations = revocation_table(Base.metadata)
 
 
 def read_connection():

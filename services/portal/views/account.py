@@ -21,7 +21,7 @@ from ..forms import (
     SignInForm,
     show_api_error,
 )
-from .public import _safe_next
+from ..redirects import safe_path
 
 bp = Blueprint("account", __name__)
 DEFAULT_ZONES = {"jiangning": "Asia/Shanghai", "sophia_antipolis": "Europe/Paris"}
@@ -41,8 +41,7 @@ def _unexplained(error: ApiError) -> None:
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():
     form = SignInForm()
-    wanted = request.values.get("next")
-    target = _safe_next(wanted) if wanted else url_for("dashboard.index")
+    target = safe_path(request.values.get("next"), url_for("dashboard.index"))
     if form.validate_on_submit():
         try:
             sign_in(form.email.data, form.password.data)

@@ -26,6 +26,7 @@ from ..api_messages import translated
 from ..auth import access_token, api, current_person, login_required
 from ..forms import EmptyForm, show_api_error
 from ..notification_forms import MODES, category_field, preferences_form
+from ..redirects import safe_path
 from .account import _unexplained
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,8 @@ def unread_count() -> int | None:
 def target(item: dict) -> str | None:
     """Where a notification leads: its own link when it is a path of this site, else the
     page of the kind of thing it is about (when that page exists)."""
-    link = item.get("link") or ""
-    if link.startswith("/") and not link.startswith("//") and "\\" not in link:
+    link = safe_path(item.get("link"), "")
+    if link:
         return link
     endpoint = PLACES.get((item.get("type") or "").split(".", 1)[0])
     if endpoint and endpoint in current_app.view_functions:
@@ -131,10 +132,9 @@ def inbox():
 
 def _back():
     """The inbox page the person acted from (only a path of the inbox itself)."""
-    back = request.form.get("back") or ""
-    if back.startswith(url_for("notifications.inbox")) and not back.startswith("//"):
-        return back
-    return url_for("notifications.inbox")
+    inbox = url_for("notifications.inbox")
+    back = safe_path(request.form.get("back"), inbox)
+    return back if back.startswith(inbox) else inbox
 
 
 @bp.post("/<int:notification_id>/read")

@@ -14,6 +14,7 @@ from ..api_client import ApiError, members, quietly
 from ..api_client import projects as projects_api
 from ..auth import api, current_person, remember_person
 from ..forms import EmptyForm
+from ..redirects import safe_path
 
 bp = Blueprint("public", __name__)
 FILTERS = ("q", "country", "park", "sector", "kind")
@@ -80,10 +81,8 @@ def organisation(organisation_id: uuid.UUID):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path of this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
+    """Only a path of this site: never an open redirect (the home page otherwise)."""
+    return safe_path(target, "/")
 
 
 @bp.post("/language")

@@ -67,6 +67,15 @@ class UserDeletedData(Schema):
     id = fields.UUID(required=True)
 
 
+class AccessRevokedData(Schema):
+    """From `not_before` on, tokens issued earlier to this person, organisation or client fail."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(("user", "organisation", "client")))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    not_before = fields.AwareDateTime(required=True)
+    reason = fields.String(required=True, validate=validate.Length(max=40))
+
+
 def _organisation(data: dict) -> set[str]:
     return {str(data["id"])}
 
@@ -186,6 +195,22 @@ EVENTS = [
         _ALL,
         "A person deleted their account: every service forgets or anonymises them.",
         {"id": _USER_ID},
+        webhook=False,
+    ),
+    EventType(
+        "access.revoked",
+        1,
+        AccessRevokedData,
+        _ALL,
+        "Access was taken away (member removed, role changed, organisation suspended, account "
+        "deleted, password changed, client revoked): every service refuses the tokens of that "
+        "person, organisation or client issued before `not_before`.",
+        {
+            "kind": "user",
+            "subject": _USER_ID,
+            "not_before": "2026-11-30T09:15:00.123456+00:00",
+            "reason": "member_removed",
+        },
         webhook=False,
     ),
     REQUESTED,
