@@ -15,8 +15,8 @@ from .models import (
     Project,
     StaffAction,
     StateChange,
-    db,
     access_revocations,
+    db,
 )
 
 
