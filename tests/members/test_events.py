@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from services.members import events as member_events
-from services.members.domain import accounts, invitations, memberships
+from services.members.domain import accounts, invitations, memberships, personal_data
 from services.members.domain import organisations as domain
 from services.members.models import db
 from shared.auth import Caller
@@ -39,6 +39,7 @@ def test_a_members_lifetime_emits_every_catalogued_type_each_valid(app, make):
     person_caller = _as_user(person, org, "org_member")
     with db.transaction() as session:
         accounts.update_profile(session, person_caller, {"language": "zh"})
+        personal_data.request_export(session, person_caller)
     with db.transaction() as session:
         memberships.remove(session, admin_caller, org.id, person.id)
     with db.transaction() as session:
