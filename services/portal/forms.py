@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     PasswordField,
     SelectField,
@@ -141,6 +142,13 @@ class PasswordChangeForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=_new_password())
     new_password_again = PasswordField(
         _l("New password again"), validators=_confirmation("new_password")
+    )
+
+
+class AccountDeletionForm(FlaskForm):
+    password = PasswordField(_l("Your password, to confirm"), validators=[_required()])
+    close_organisation = BooleanField(
+        _l("I am the last person of my organisation: close it with my account")
     )
 
 

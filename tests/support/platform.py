@@ -80,7 +80,8 @@ class Platform:
         # Events left queued by other test modules name rows that no longer exist.
         redis.Redis.from_url(os.environ["REDIS_URL"]).flushall()
         self.server.start()
-        for service in CONSUMERS:
+        # members' worker too: it gathers the parts of data exports the others send it.
+        for service in (*CONSUMERS, "members"):
             self.workers.append(Worker(service, name=f"{service}-portal@%h").start())
         self.workers.append(
             Worker(

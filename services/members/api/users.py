@@ -83,6 +83,15 @@ class Password(MethodView):
 
 @blp.route("/me/exports")
 class Exports(MethodView):
+    @blp.response(200, Export(many=True))
+    def get(self):
+        """One's latest exports (at most five), newest first, with their status."""
+        with db.transaction() as session:
+            return [
+                personal_data.describe(export)
+                for export in personal_data.latest_exports(session, authenticated())
+            ]
+
     @blp.response(202, Export)
     def post(self):
         """Ask for a copy of one's data; poll the export until it is ready."""

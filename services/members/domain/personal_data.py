@@ -65,6 +65,18 @@ def request_export(session, caller) -> DataExport:
     return export
 
 
+def latest_exports(session, caller, limit: int = 5) -> list[DataExport]:
+    user = accounts._user(session, caller)
+    return list(
+        session.scalars(
+            select(DataExport)
+            .where(DataExport.user_id == user.id)
+            .order_by(DataExport.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
 def get_export(session, caller, export_id) -> DataExport:
     export = session.get(DataExport, export_id)
     if export is None or caller.kind != "user" or export.user_id != caller.user_id:

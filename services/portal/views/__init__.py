@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         integrations,
         notifications,
         organisation,
+        personal_data,
         projects,
         public,
     )
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     for module in (
         public,
         account,
+        personal_data,
         dashboard,
         projects,
         announcements,
