@@ -15,13 +15,14 @@ from pathlib import Path
 import swagger_ui_bundle
 from flask import Flask, request, send_from_directory
 from flask.sessions import SessionInterface
-from flask_smorest import Api, Blueprint
+from flask_smorest import Blueprint
 
-from shared import auth, errors, input_safety, observability, path_converters
+from shared import auth, error_codes, errors, input_safety, observability, path_converters
 from shared.config import Settings
 from shared.db import Database
 from shared.errors import Problem
 from shared.migrations import register_cli
+from shared.openapi import PlatformApi
 
 JSON_MIMETYPES = ("application/json",)
 
@@ -119,8 +120,13 @@ def create_service_app(
     migrations_dir: Path | None = None,
     key_source: auth.KeySource | None = None,
     config: dict | None = None,
+    codes: dict[str, str] | None = None,
 ) -> Flask:
-    """A service's Flask app, built the same way for every service."""
+    """A service's Flask app, built the same way for every service.
+
+    `codes` are the problem codes the service's domain raises beyond the shared ones
+    (`shared.error_codes`); its OpenAPI document lists them all.
+    """
     app = ServiceFlask(f"services.{service}")
     app.session_interface = StatelessSessions()
     settings = Settings(service=service)
@@ -130,10 +136,11 @@ def create_service_app(
 
     observability.configure_logging(service, app.config["LOG_LEVEL"], app.config["LOG_JSON"])
     prefix = f"/api/{service}/v1"
+    all_codes = error_codes.catalogue(codes)
     app.config.update(
         API_TITLE=title,
         API_VERSION="v1",
-        OPENAPI_VERSION="3.0.3",
+        OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX=prefix,
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
@@ -146,6 +153,7 @@ def create_service_app(
                 }
             },
             "security": [{"bearerAuth": []}],
+            "x-error-codes": all_codes,
         },
     )
     app.config["OPENAPI_SWAGGER_UI_URL"] = _docs_assets(app, prefix)
@@ -159,7 +167,7 @@ def create_service_app(
     input_safety.init_app(app)
     path_converters.init_app(app)
 
-    api = Api(app)
+    api = PlatformApi(app, all_codes)
     api.register_converter(
         path_converters.DatabaseIntegerConverter, path_converters.integer_parameter_schema
     )

@@ -18,6 +18,7 @@ def create_app(config: dict | None = None):
     from . import demo, events
     from .api import blueprints
     from .domain.keys import local_key_source
+    from .error_codes import CODES
     from .models import db, organisations_version
 
     app = create_service_app(
@@ -30,6 +31,7 @@ def create_app(config: dict | None = None):
         migrations_dir=Path(__file__).parent / "migrations",
         key_source=local_key_source(),
         config=config,
+        codes=CODES,
     )
     # Answered from memory while no organisation has been written since they were rendered.
     ResponseCache(app, PUBLIC_READS, organisations_version)

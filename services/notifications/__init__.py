@@ -8,6 +8,7 @@ def create_app(config: dict | None = None, key_source=None):
     from shared.app import create_service_app
 
     from .api import blueprints
+    from .error_codes import CODES
     from .models import db
     from .settings import extra_config
 
@@ -23,4 +24,5 @@ def create_app(config: dict | None = None, key_source=None):
         migrations_dir=Path(__file__).parent / "migrations",
         key_source=key_source,
         config={**extra_config(), **(config or {})},
+        codes=CODES,
     )

@@ -9,6 +9,7 @@ def create_app(config: dict | None = None, key_source=None):
 
     from . import demo
     from .api import blueprints
+    from .error_codes import CODES
     from .models import db
 
     app = create_service_app(
@@ -23,6 +24,7 @@ def create_app(config: dict | None = None, key_source=None):
         migrations_dir=Path(__file__).parent / "migrations",
         key_source=key_source,
         config=config,
+        codes=CODES,
     )
     demo.register_cli(app)
     return app
