@@ -15,13 +15,14 @@ from pathlib import Path
 import swagger_ui_bundle
 from flask import Flask, request, send_from_directory
 from flask.sessions import SessionInterface
-from flask_smorest import Api, Blueprint
+from flask_smorest import Blueprint
 
-from shared import auth, errors, input_safety, observability, path_converters
+from shared import auth, error_codes, errors, input_safety, observability, path_converters
 from shared.config import Settings
 from shared.db import Database
 from shared.errors import Problem
 from shared.migrations import register_cli
+from shared.openapi import PlatformApi
 
 JSON_MIMETYPES = ("application/json",)
 
@@ -120,11 +121,14 @@ def create_service_app(
     key_source: auth.KeySource | None = None,
     revocations=None,
     config: dict | None = None,
+    codes: dict[str, str] | None = None,
 ) -> Flask:
     """A service's Flask app, built the same way for every service.
 
     `revocations` is the service's `access_revocations` table (`shared.revocation`): tokens
     issued before a revocation it holds are refused. Every service with a database passes it.
+    `codes` are the problem codes the service's domain raises beyond the shared ones
+    (`shared.error_codes`); its OpenAPI document lists them all.
     """
     app = ServiceFlask(f"services.{service}")
     app.session_interface = StatelessSessions()
@@ -135,10 +139,11 @@ def create_service_app(
 
     observability.configure_logging(service, app.config["LOG_LEVEL"], app.config["LOG_JSON"])
     prefix = f"/api/{service}/v1"
+    all_codes = error_codes.catalogue(codes)
     app.config.update(
         API_TITLE=title,
         API_VERSION="v1",
-        OPENAPI_VERSION="3.0.3",
+        OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX=prefix,
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
@@ -151,6 +156,7 @@ def create_service_app(
                 }
             },
             "security": [{"bearerAuth": []}],
+            "x-error-codes": all_codes,
         },
     )
     app.config["OPENAPI_SWAGGER_UI_URL"] = _docs_assets(app, prefix)
@@ -171,7 +177,7 @@ def create_service_app(
     input_safety.init_app(app)
     path_converters.init_app(app)
 
-    api = Api(app)
+    api = PlatformApi(app, all_codes)
     api.register_converter(
         path_converters.DatabaseIntegerConverter, path_converters.integer_parameter_schema
     )

@@ -12,28 +12,43 @@ from flask import Flask, current_app, g, jsonify, request
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from shared import field_errors
+
 PROBLEM_TYPE_BASE = "https://sino-sophipolitan.example/problems/"
 PROBLEM_MIMETYPE = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
+def code_of_slug(slug: str) -> str:
+    """The default machine-readable code of a problem type: its slug in snake case."""
+    return slug.replace("-", "_")
+
+
 class Problem(Exception):
-    """An error the caller can act on, with an HTTP status and a stable type slug."""
+    """An error the caller can act on, with an HTTP status, a stable type slug and a `code`.
+
+    `code` is what clients branch on: the class's default (its slug in snake case, e.g.
+    `not_found`) or a specific rule the domain names (`project.transition_not_allowed`). Every
+    code a service can answer is listed in its OpenAPI document (`shared.error_codes`).
+    """
 
     status = 400
     slug = "bad-request"
     title = "Bad request"
+    code: str | None = None  # None: derived from the slug
 
     def __init__(
         self,
         detail: str | None = None,
         *,
+        code: str | None = None,
         errors: list[dict] | None = None,
         headers: dict | None = None,
         **extensions,
     ):
         super().__init__(detail or self.title)
         self.detail = detail
+        self.code = code or type(self).code or code_of_slug(self.slug)
         self.errors = errors
         self.headers = headers or {}
         self.extensions = extensions
@@ -49,8 +64,13 @@ class ValidationFailed(Problem):
     title = "The request did not validate"
 
     @classmethod
-    def field(cls, field: str, message: str) -> ValidationFailed:
-        return cls(message, errors=[{"pointer": f"/{field}", "detail": message}])
+    def field(
+        cls, field: str, message: str, *, code: str = "invalid", rule: str | None = None
+    ) -> ValidationFailed:
+        """One field refused: `code` names the field error, `rule` the problem (default: the
+        generic `validation_failed`)."""
+        entry = {"pointer": f"/{field}", "detail": message, "code": code}
+        return cls(message, code=rule, errors=[entry])
 
 
 class Unauthorized(Problem):
@@ -99,6 +119,7 @@ def problem_response(
     detail: str | None = None,
     *,
     slug: str | None = None,
+    code: str | None = None,
     errors: list[dict] | None = None,
     headers: dict | None = None,
     extensions: dict | None = None,
@@ -107,6 +128,7 @@ def problem_response(
         "type": PROBLEM_TYPE_BASE + slug if slug else "about:blank",
         "title": title,
         "status": status,
+        "code": code or _default_code(status, slug),
     }
     if detail:
         body["detail"] = detail
@@ -115,7 +137,7 @@ def problem_response(
     if request_id:
         body["request_id"] = request_id
     if errors:
-        body["errors"] = errors
+        body["errors"] = [_with_code(entry) for entry in errors]
     if extensions:
         body.update(extensions)
     response = jsonify(body)
@@ -147,6 +169,14 @@ def flatten_messages(messages, location: str | None = None, prefix: str = "") ->
     return errors
 
 
+def _with_code(entry: dict) -> dict:
+    """A field error with its `code` (and `params`), recovered from its message if need be."""
+    if "code" in entry:
+        return entry
+    code, params = field_errors.classify(str(entry.get("detail", "")))
+    return {**entry, "code": code, **({"params": params} if params else {})}
+
+
 def _field_error(location, pointer, message):
     entry = {"pointer": pointer or "/", "detail": message}
     if location and location != "json":
@@ -160,12 +190,23 @@ _SLUGS = {
     403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
+    406: "not-acceptable",
     409: "conflict",
+    410: "gone",
+    412: "precondition-failed",
     413: "payload-too-large",
     415: "unsupported-media-type",
     422: "validation-failed",
+    428: "precondition-required",
     429: "too-many-requests",
 }
+
+
+def _default_code(status: int, slug: str | None) -> str:
+    slug = slug or _SLUGS.get(status)
+    if slug:
+        return code_of_slug(slug)
+    return "bad_request" if status < 500 else "internal_error"
 
 
 def handle_http_exception(exc: HTTPException):
@@ -197,6 +238,7 @@ def handle_problem(exc: Problem):
         exc.title,
         exc.detail,
         slug=exc.slug,
+        code=exc.code,
         errors=exc.errors,
         headers=exc.headers,
         extensions=exc.extensions,
@@ -224,6 +266,7 @@ def handle_unexpected(exc: Exception):
         "Internal error",
         "Something went wrong on our side; the request id helps us find it.",
         slug="internal-error",
+        code="internal_error",
     )
 
 

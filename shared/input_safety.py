@@ -32,7 +32,7 @@ def _is_json(mimetype: str) -> bool:
 
 def _check_parameters(values, location: str) -> None:
     errors = [
-        {"parameter": name, "in": location, "detail": problem}
+        {"parameter": name, "in": location, "detail": problem, "code": "not_storable"}
         for name, value in values.items(multi=True)
         if (problem := json_limits.unstorable_text(name) or json_limits.unstorable_text(value))
     ]
@@ -52,7 +52,8 @@ def _check_json_body() -> None:
     except json_limits.InvalidJson:
         raise BadRequest(
             "The request body is not valid JSON.",
-            errors=[{"pointer": "/", "detail": "Invalid JSON body."}],
+            errors=[{"pointer": "/", "detail": "Invalid JSON body.", "code": "invalid_json"}],
+            code="invalid_json",
         ) from None
     errors = json_limits.value_errors(document)
     if errors:

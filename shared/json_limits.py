@@ -87,7 +87,13 @@ def value_errors(document: object) -> list[dict]:
             for key, item in value.items():
                 key_problem = unstorable_text(key)
                 if key_problem:  # the key itself cannot go in a pointer: name its object
-                    errors.append({"pointer": pointer(path), "detail": f"A key: {key_problem}"})
+                    errors.append(
+                        {
+                            "pointer": pointer(path),
+                            "detail": f"A key: {key_problem}",
+                            "code": "not_storable",
+                        }
+                    )
                 else:
                     stack.append(((*path, key), item))
         elif isinstance(value, list):
@@ -95,5 +101,5 @@ def value_errors(document: object) -> list[dict]:
         else:
             problem = _number_problem(value)
         if problem:
-            errors.append({"pointer": pointer(path), "detail": problem})
+            errors.append({"pointer": pointer(path), "detail": problem, "code": "not_storable"})
     return sorted(errors, key=lambda e: e["pointer"])

@@ -86,3 +86,34 @@ def members_app(migrated):
     from services.members import create_app
 
     return create_app({"TESTING": True})
+
+
+@pytest.fixture(autouse=True)
+def problems_carry_listed_codes():
+    """Every problem any API answers in any test carries a `code` its OpenAPI document lists.
+
+    Flask's `request_finished` signal shows each response of every app the test calls
+    (in-process or served by a thread); a problem without a listed code fails the test.
+    """
+    from flask import request_finished
+
+    from shared.errors import PROBLEM_MIMETYPE
+
+    unlisted: list[str] = []
+
+    def check(app, response, **_extra):
+        api = app.extensions.get("api")
+        if api is None or response.mimetype != PROBLEM_MIMETYPE:
+            return
+        body = response.get_json(silent=True) or {}
+        codes = getattr(api, "error_codes", {})
+        field_codes = [e.get("code") for e in body.get("errors") or []]
+        if body.get("code") not in codes or None in field_codes:
+            unlisted.append(f"{app.name}: {body}")
+
+    request_finished.connect(check)
+    try:
+        yield
+    finally:
+        request_finished.disconnect(check)
+    assert not unlisted, "problems without a listed code:\n" + "\n".join(unlisted)

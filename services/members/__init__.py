@@ -18,6 +18,7 @@ def create_app(config: dict | None = None):
     from . import demo, events
     from .api import blueprints
     from .domain.keys import local_key_source
+    from .error_codes import CODES
     from .models import access_revocations, db, organisations_version
 
     app = create_service_app(
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None):
         revocations=access_revocations,
         # members writes the revocations itself, in the transaction of each change: read live.
         config={"REVOCATION_CACHE_SECONDS": 0.0, **(config or {})},
+        codes=CODES,
     )
     # Answered from memory while no organisation has been written since they were rendered.
     ResponseCache(app, PUBLIC_READS, organisations_version)

@@ -8,6 +8,7 @@ def create_app(config: dict | None = None, key_source=None):
     from shared.app import create_service_app
 
     from .api import blueprints
+    from .error_codes import CODES
     from .models import access_revocations, db
     from .settings import extra_config
 
@@ -24,4 +25,5 @@ def create_app(config: dict | None = None, key_source=None):
         key_source=key_source,
         revocations=access_revocations,
         config={**extra_config(), **(config or {})},
+        codes=CODES,
     )

@@ -9,6 +9,7 @@ def create_app(config: dict | None = None, key_source=None):
 
     from . import demo
     from .api import blueprints
+    from .error_codes import CODES
     from .models import access_revocations, db
 
     app = create_service_app(
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None, key_source=None):
         key_source=key_source,
         revocations=access_revocations,
         config=config,
+        codes=CODES,
     )
     demo.register_cli(app)
     return app

@@ -94,7 +94,7 @@ def test_the_last_person_closes_the_organisation_with_their_account_or_is_refuse
     caller = Caller(str(admin.id), "user", org.id, frozenset({"org_admin"}))
     with pytest.raises(Conflict) as refused, db_of("members").transaction() as session:
         accounts.delete_account(session, caller, factories.PASSWORD)
-    assert refused.value.extensions["code"] == "account.last_member"
+    assert refused.value.code == "account.last_member"
     assert row("members", "User", admin.id) is not None
 
     with db_of("members").transaction() as session:

@@ -78,7 +78,7 @@ def test_an_organisation_cannot_apply_to_its_own_project(api, make):
     project = api.opened(make.admin(org))
     response = _apply(api, make.member(org), project["id"])
     assert response.status_code == 409
-    assert response.get_json()["code"] == "own_project"
+    assert response.get_json()["code"] == "application.own_project"
     assert _count(Application) == 0
 
 
@@ -89,7 +89,7 @@ def test_a_second_pending_application_is_refused_until_the_first_is_withdrawn(ap
     created = _apply(api, first, project["id"]).get_json()
     second = _apply(api, colleague, project["id"])
     assert second.status_code == 409
-    assert second.get_json()["code"] == "already_pending"
+    assert second.get_json()["code"] == "application.already_pending"
     assert _count(Application) == 1
     withdrawn = api.call("POST", f"/applications/{created['id']}/withdrawal", colleague)
     assert withdrawn.status_code == 200 and withdrawn.get_json()["status"] == "withdrawn"
@@ -133,7 +133,7 @@ def test_suspended_organisations_cannot_apply_nor_anyone_to_a_closed_call(api, m
     assert _apply(api, make.member(make.organisation()), draft["id"]).status_code == 404
     assert api.move(owner, project["id"], "active").status_code == 200
     closed = _apply(api, make.member(make.organisation()), project["id"])
-    assert closed.status_code == 409 and closed.get_json()["code"] == "call_closed"
+    assert closed.status_code == 409 and closed.get_json()["code"] == "application.call_closed"
     assert _count(Application) == 0
 
 

@@ -53,7 +53,7 @@ def test_each_other_transition_is_refused_and_changes_nothing(api, make, from_st
     response = api.move(admin, project["id"], to_state)
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
-    assert response.get_json()["code"] == "transition_not_allowed"
+    assert response.get_json()["code"] == "project.transition_not_allowed"
     after = api.call("GET", f"/projects/{project['id']}", admin).get_json()
     assert after["state"] == from_state
     assert api.call("GET", f"/projects/{project['id']}/history", admin).get_json() == history

@@ -59,7 +59,7 @@ def test_a_cursor_of_the_wrong_shape_or_types_is_a_422_naming_the_cursor(widgets
     assert answer.status_code == 422
     assert answer.mimetype == PROBLEM
     assert answer.get_json()["errors"] == [
-        {"parameter": "cursor", "in": "query", "detail": "Invalid cursor."}
+        {"parameter": "cursor", "in": "query", "detail": "Invalid cursor.", "code": "invalid"}
     ]
 
 

@@ -64,9 +64,9 @@ def register(session, caller: Caller, announcement_id) -> Registration:
     if announcement.status != "published" or not audiences.can_read(session, caller, announcement):
         raise NotFound("No such announcement.")
     if announcement.kind != "event":
-        raise Conflict("Only events take registrations.")
+        raise Conflict("Only events take registrations.", code="registration.not_an_event")
     if announcement.starts_at <= utcnow():
-        raise Conflict("This event has already started.")
+        raise Conflict("This event has already started.", code="registration.event_started")
     registration = session.scalars(
         select(Registration).where(
             Registration.announcement_id == announcement.id,
@@ -74,7 +74,10 @@ def register(session, caller: Caller, announcement_id) -> Registration:
         )
     ).first()
     if registration is not None and registration.status in ACTIVE:
-        raise Conflict(f"You are already {registration.status} for this event.")
+        raise Conflict(
+            f"You are already {registration.status} for this event.",
+            code="registration.already_registered",
+        )
     full = announcement.capacity is not None and (
         _taken(session, announcement.id) >= announcement.capacity
     )

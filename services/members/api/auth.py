@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 
 from shared import client_address
 from shared.app import accepts_form
@@ -153,9 +153,44 @@ def _token_errors_as_oauth(response):
     return response
 
 
+class OAuthErrorSchema(Schema):
+    """RFC 6749 section 5.2: what the token endpoint answers for every refusal."""
+
+    error = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [
+                "invalid_request",
+                "invalid_client",
+                "invalid_grant",
+                "unauthorized_client",
+                "unsupported_grant_type",
+                "invalid_scope",
+            ]
+        ),
+    )
+    error_description = fields.String()
+
+
+# Every status the token endpoint refuses with (its own, and the shared checks' it rewrites).
+TOKEN_ERROR_STATUSES = (400, 401, 413, 415, 422, 429)
+
+
+def _oauth_errors(view):
+    for status in TOKEN_ERROR_STATUSES:
+        view = blp.alt_response(
+            status,
+            schema=OAuthErrorSchema,
+            content_type="application/json",
+            description="Refused (RFC 6749 section 5.2)",
+        )(view)
+    return view
+
+
 @blp.route("/auth/token")
 class Token(MethodView):
     @accepts_form
+    @_oauth_errors
     @blp.response(200, TokenResponse)
     @blp.doc(
         security=[],

@@ -36,6 +36,7 @@ def create(session, caller: Caller, organisation_id: uuid.UUID, payload: dict) -
         raise Conflict(
             "A person with this e-mail address already has an account.",
             errors=[{"pointer": "/email", "detail": "Already registered."}],
+            code="invitation.already_member",
         )
     now = utcnow()
     pending = session.scalars(
@@ -51,6 +52,7 @@ def create(session, caller: Caller, organisation_id: uuid.UUID, payload: dict) -
         raise Conflict(
             "This person already has a pending invitation; revoke it to invite again.",
             errors=[{"pointer": "/email", "detail": "Already invited."}],
+            code="invitation.already_pending",
         )
     inviter = session.get(User, caller.user_id) if caller.user_id else None
     language = payload.get("language") or (inviter.language if inviter else None) or "en"
@@ -89,7 +91,7 @@ def revoke(session, caller: Caller, organisation_id, invitation_id) -> None:
     if invitation is None or invitation.organisation_id != organisation_id:
         raise NotFound("No such invitation.")
     if invitation.accepted_at is not None:
-        raise Conflict("This invitation was already accepted.")
+        raise Conflict("This invitation was already accepted.", code="invitation.already_accepted")
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
 
@@ -105,11 +107,19 @@ def accept(session, payload: dict) -> tuple[User, Membership]:
         raise NotFound("This invitation link is not valid.")
     status = invitation.status(utcnow())
     if status != "pending":
-        raise Gone(f"This invitation is {status}; ask for a new one.", reason=status)
+        raise Gone(
+            f"This invitation is {status}; ask for a new one.",
+            reason=status,
+            code="invitation.expired_or_revoked",
+        )
     if payload.get("timezone"):
         accounts.check_timezone(payload["timezone"])
     if session.get(Organisation, invitation.organisation_id) is None:
-        raise Gone("The organisation of this invitation no longer exists.", reason="revoked")
+        raise Gone(
+            "The organisation of this invitation no longer exists.",
+            reason="revoked",
+            code="invitation.organisation_gone",
+        )
     user = accounts.new_user(
         session,
         email=invitation.email,

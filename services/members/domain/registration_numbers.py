@@ -65,10 +65,16 @@ def normalise(country: str, number: str) -> str:
         if country == "CN":
             return _chinese(number)
     except ValueError as exc:
-        raise ValidationFailed.field(POINTER, str(exc)) from exc
+        raise ValidationFailed.field(
+            POINTER, str(exc), rule="organisation.registration_number_invalid"
+        ) from exc
     compact = "".join(number.split())
     if not compact:
-        raise ValidationFailed.field(POINTER, "Give the organisation's registration number.")
+        raise ValidationFailed.field(
+            POINTER,
+            "Give the organisation's registration number.",
+            rule="organisation.registration_number_missing",
+        )
     return compact
 
 

@@ -54,19 +54,27 @@ def check_url(url: str, flavour: str = "standard") -> str:
     except ValueError:
         host = ""
     if parts.scheme not in schemes or not host:
-        raise ValidationFailed.field("url", f"Use an absolute {' or '.join(schemes)} URL.")
+        raise ValidationFailed.field(
+            "url", f"Use an absolute {' or '.join(schemes)} URL.", rule="webhook.url_refused"
+        )
     if parts.username or parts.password:
-        raise ValidationFailed.field("url", "Credentials do not belong in the URL.")
+        raise ValidationFailed.field(
+            "url", "Credentials do not belong in the URL.", rule="webhook.url_refused"
+        )
     literal = literal_address(host)
     if literal is not None:
         try:
             check_address(literal, allow_private)
         except UnsafeTarget as exc:
-            raise ValidationFailed.field("url", str(exc)) from exc
+            raise ValidationFailed.field("url", str(exc), rule="webhook.url_refused") from exc
     elif not allow_private and (host == "localhost" or host.endswith(".localhost")):
-        raise ValidationFailed.field("url", "Local targets are refused.")
+        raise ValidationFailed.field(
+            "url", "Local targets are refused.", rule="webhook.url_refused"
+        )
     if not allow_private and not chat.host_allowed(flavour, url):
-        raise ValidationFailed.field("url", f"Use the {flavour} webhook address of your group.")
+        raise ValidationFailed.field(
+            "url", f"Use the {flavour} webhook address of your group.", rule="webhook.url_refused"
+        )
     return url
 
 
@@ -76,7 +84,9 @@ def check_types(types: list[str] | None) -> list[str] | None:
     offered = {e.name for e in offered_types()}
     unknown = sorted(set(types) - offered)
     if unknown:
-        raise ValidationFailed.field("event_types", f"Not offered to webhooks: {unknown}.")
+        raise ValidationFailed.field(
+            "event_types", f"Not offered to webhooks: {unknown}.", rule="webhook.event_type_unknown"
+        )
     return sorted(set(types))
 
 
@@ -222,7 +232,9 @@ def replay(session, caller, organisation_id, endpoint_id, message_id) -> Webhook
     if message is None or message.endpoint_id != endpoint.id:
         raise NotFound("No such message for this endpoint.")
     if not endpoint.enabled:
-        raise Conflict("Enable the endpoint before replaying its messages.")
+        raise Conflict(
+            "Enable the endpoint before replaying its messages.", code="webhook.endpoint_disabled"
+        )
     message.status = "pending"
     message.attempt_count = 0
     message.next_attempt_at = utcnow()
@@ -235,7 +247,9 @@ def recover(session, caller, organisation_id, endpoint_id, since: datetime) -> i
     """Schedule again every failed or held message of the endpoint created since `since`."""
     endpoint = _endpoint(session, caller, organisation_id, endpoint_id)
     if not endpoint.enabled:
-        raise Conflict("Enable the endpoint before recovering its messages.")
+        raise Conflict(
+            "Enable the endpoint before recovering its messages.", code="webhook.endpoint_disabled"
+        )
     result = session.execute(
         update(WebhookMessage)
         .where(

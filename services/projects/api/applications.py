@@ -43,7 +43,7 @@ class ProjectApplications(MethodView):
         except IntegrityError as exc:  # a concurrent application won the race
             raise Conflict(
                 "Your organisation already has a pending application to this project.",
-                code="already_pending",
+                code="application.already_pending",
             ) from exc
 
 

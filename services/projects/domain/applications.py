@@ -22,13 +22,20 @@ def submit(session: Session, caller: Caller, project_id, message: str) -> Applic
     organisation = access.acting_organisation(session, caller)
     project = access.readable(session, caller, project_id, lock=True)
     if project.organisation_id == organisation.id:
-        raise Conflict("An organisation does not apply to its own project.", code="own_project")
+        raise Conflict(
+            "An organisation does not apply to its own project.", code="application.own_project"
+        )
     if not project.call_open:
-        raise Conflict("This project's call for partners is not open.", code="call_closed")
+        raise Conflict(
+            "This project's call for partners is not open.", code="application.call_closed"
+        )
     if project.call_deadline is not None and project.call_deadline <= utcnow():
-        raise Conflict("This call's deadline has passed.", code="call_closed")
+        raise Conflict("This call's deadline has passed.", code="application.call_closed")
     if session.get(Partner, (project.id, organisation.id)) is not None:
-        raise Conflict("Your organisation is already a partner of this project.")
+        raise Conflict(
+            "Your organisation is already a partner of this project.",
+            code="application.already_partner",
+        )
     pending = session.scalar(
         select(Application.id).where(
             Application.project_id == project.id,
@@ -39,7 +46,7 @@ def submit(session: Session, caller: Caller, project_id, message: str) -> Applic
     if pending is not None:
         raise Conflict(
             "Your organisation already has a pending application to this project.",
-            code="already_pending",
+            code="application.already_pending",
             application_id=str(pending),
         )
     application = Application(
@@ -93,14 +100,19 @@ def decide(
     if not access.is_owner_admin(caller, project):
         raise Forbidden("Only the owner organisation's admins decide applications.")
     if application.status != "pending":
-        raise Conflict(f"This application is already {application.status}.")
+        raise Conflict(
+            f"This application is already {application.status}.", code="application.already_decided"
+        )
     application.status = decision
     application.reason = reason
     application.decided_by = caller.user_id
     application.decided_at = utcnow()
     if decision == "accepted":
         if project.state not in ("open", "active"):
-            raise Conflict(f"A {project.state} project takes no new partners.")
+            raise Conflict(
+                f"A {project.state} project takes no new partners.",
+                code="application.project_closed",
+            )
         application.role = role
         session.add(
             Partner(project_id=project.id, organisation_id=application.organisation_id, role=role)
@@ -142,7 +154,9 @@ def withdraw(session: Session, caller: Caller, application_id) -> Application:
             raise Forbidden("Only the applicant withdraws its application.")
         raise NotFound("No such application.")
     if application.status != "pending":
-        raise Conflict(f"This application is already {application.status}.")
+        raise Conflict(
+            f"This application is already {application.status}.", code="application.already_decided"
+        )
     application.status = "withdrawn"
     application.decided_at = utcnow()
     application.decided_by = caller.user_id

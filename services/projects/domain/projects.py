@@ -119,11 +119,16 @@ def update(session: Session, caller: Caller, project_id, payload: dict) -> Proje
     """Change what the owner wrote; published projects say so with project.updated."""
     project = access.editable(session, caller, project_id)
     if project.state in ("completed", "cancelled"):
-        raise Conflict(f"A {project.state} project is not edited any more.")
+        raise Conflict(
+            f"A {project.state} project is not edited any more.", code="project.not_editable"
+        )
     if "call_deadline" in payload and payload["call_deadline"] != project.call_deadline:
         _check_deadline(payload["call_deadline"])
         if project.state not in ("draft", "open"):
-            raise Conflict("Only a draft or open project carries a call for partners.")
+            raise Conflict(
+                "Only a draft or open project carries a call for partners.",
+                code="project.call_not_allowed",
+            )
         if project.state == "open" and payload["call_deadline"] is None:
             raise ValidationFailed.field("call_deadline", "An open call keeps a deadline.")
         project.call_closed_at = None  # a new deadline reopens the call
@@ -132,7 +137,10 @@ def update(session: Session, caller: Caller, project_id, payload: dict) -> Proje
             select(Partner.project_id).where(Partner.project_id == project.id)
         )
         if has_partner is not None:
-            raise Conflict("A project that accepted a partner has shown its owner for good.")
+            raise Conflict(
+                "A project that accepted a partner has shown its owner for good.",
+                code="project.owner_shown",
+            )
     for name in EDITABLE:
         if name in payload:
             setattr(project, name, payload[name])
@@ -156,7 +164,7 @@ def transition(session: Session, caller: Caller, project_id, to_state: str, note
         allowed = ", ".join(TRANSITIONS[from_state]) or "none"
         raise Conflict(
             f"A {from_state} project cannot become {to_state} (allowed: {allowed}).",
-            code="transition_not_allowed",
+            code="project.transition_not_allowed",
         )
     now = utcnow()
     if to_state == "open":
@@ -249,7 +257,9 @@ def add_milestone(session: Session, caller: Caller, project_id, payload: dict) -
     """A milestone of an active project, set by its owner's members."""
     project = access.editable(session, caller, project_id)
     if project.state != "active":
-        raise Conflict("Milestones belong to active projects.")
+        raise Conflict(
+            "Milestones belong to active projects.", code="project.milestones_need_active"
+        )
     if payload.get("starts_on") and payload["starts_on"] > payload["due_on"]:
         raise ValidationFailed.field("due_on", "The milestone is due before it starts.")
     milestone = Milestone(project_id=project.id, updated_by=caller.user_id, **payload)
@@ -264,7 +274,10 @@ def update_milestone(
 ) -> Milestone:
     project = access.editable(session, caller, project_id)
     if project.state != "active":
-        raise Conflict("Milestones of a project that is not active are frozen.")
+        raise Conflict(
+            "Milestones of a project that is not active are frozen.",
+            code="project.milestones_frozen",
+        )
     milestone = session.get(Milestone, milestone_id)
     if milestone is None or milestone.project_id != project.id:
         raise NotFound("No such milestone.")

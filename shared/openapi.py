@@ -1,0 +1,167 @@
+"""The OpenAPI documents tell the truth about errors, derived in one place.
+
+flask-smorest documents every error as its own `Error` schema (`application/json`, string
+`status`) under a catch-all `default`; the services answer RFC 9457 `application/problem+json`.
+`PlatformApi` documents that `Problem` instead, and `ProblemResponses` (an apispec plugin) gives
+each operation the statuses the shared layers can answer for it, so no view lists them by hand:
+
+- 401 everywhere: any `/api/` request with a malformed, expired or foreign bearer token;
+- 403 wherever a token is taken (every operation not documented `security: []`): the
+  organisation status rule (pending, suspended) and the domain's own checks refuse callers in
+  views no `shared.auth` decorator guards, so a narrower rule would lie;
+- 400, 413, 415, 422 where a body is read; 422 where a query is parsed; 404 for path parameters;
+- whatever the domain adds (409, 410, 429, a 403 or 404 of its own), declared on the view with
+  `@problems(...)`.
+
+Operations no `shared.auth` decorator guards take a token but do not need one: their `security`
+says so (`[{}, {"bearerAuth": []}]`).
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Iterable
+
+from apispec import BasePlugin
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from marshmallow import INCLUDE, Schema, fields, validate
+
+from shared import auth, i18n
+from shared.errors import PROBLEM_MIMETYPE
+from shared.field_errors import FIELD_ERROR_CODES
+
+BODY_STATUSES = (400, 413, 415, 422)
+GUARDS_THAT_FORBID = ("require_roles", "require_scopes", "require_organisation")
+OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
+
+
+class FieldErrorSchema(Schema):
+    """One refused field: a JSON pointer into the body, or a named query/form parameter."""
+
+    pointer = fields.String(metadata={"description": "RFC 6901 pointer into the JSON body"})
+    parameter = fields.String(metadata={"description": "the query or form parameter"})
+    in_ = fields.String(data_key="in", validate=validate.OneOf(["query", "form", "headers"]))
+    detail = fields.String(required=True)
+    code = fields.String(required=True, validate=validate.OneOf(sorted(FIELD_ERROR_CODES)))
+    params = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "the rule's parameters, e.g. `max` of `too_long`"},
+    )
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, with the platform's `code`, `request_id` and field `errors`."""
+
+    class Meta:
+        unknown = INCLUDE  # RFC 9457 extension members (e.g. `reason` of a 410)
+
+    type = fields.String(required=True, metadata={"description": "URI of the problem type"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True, validate=validate.Range(400, 599))
+    detail = fields.String()
+    instance = fields.String(allow_none=True, metadata={"description": "the request's path"})
+    request_id = fields.String(metadata={"description": "also in the `X-Request-ID` header"})
+    code = fields.String(
+        required=True, metadata={"description": "stable machine-readable code: x-error-codes"}
+    )
+    errors = fields.List(fields.Nested(FieldErrorSchema))
+
+
+def problems(*statuses: int):
+    """Declare the statuses a view's domain answers beyond what `ProblemResponses` derives."""
+
+    def decorator(view):
+        view.problem_statuses = (*getattr(view, "problem_statuses", ()), *statuses)
+        return view
+
+    return decorator
+
+
+def _guards(function) -> set[str]:
+    """The `shared.auth` decorators around a view: their wrappers' code lives in that module."""
+    found = set()
+    while function is not None:
+        code = getattr(function, "__code__", None)
+        if code is not None and code.co_filename == auth.__file__:
+            found.add(code.co_qualname.split(".", 1)[0])
+        function = getattr(function, "__wrapped__", None)
+    return found
+
+
+def _statuses(function) -> set[str]:
+    found = set()
+    while function is not None:
+        found.update(getattr(function, "problem_statuses", ()))
+        function = getattr(function, "__wrapped__", None)
+    return found
+
+
+class ProblemResponses(BasePlugin):
+    """Adds each operation's problem statuses and its real security (see the module's doc)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def operation_helper(self, path=None, operations=None, rule=None, **kwargs):
+        if rule is None or not operations:
+            return
+        view = self.app.view_functions[rule.endpoint]
+        view_class = getattr(view, "view_class", None)
+        for method, operation in operations.items():
+            function = getattr(view_class, method, None) if view_class else view
+            guards = _guards(function)
+            statuses = {401, *_statuses(function)}
+            if guards & set(GUARDS_THAT_FORBID) or operation.get("security") != []:
+                statuses.add(403)
+            if "requestBody" in operation:
+                statuses.update(BODY_STATUSES)
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                statuses.add(422)
+            if rule.arguments:
+                statuses.add(404)
+            responses = operation.setdefault("responses", {})
+            documented = {str(status) for status in responses}
+            for status in sorted(statuses):
+                if str(status) not in documented:
+                    responses[status] = http.HTTPStatus(status).name
+            if not guards and "security" not in operation:
+                operation["security"] = OPTIONAL_BEARER
+
+
+def localized_text_property(self, field, ret, **kwargs) -> dict:
+    """`LocalizedText` as what it accepts: an object of the platform's locales, nothing else."""
+    if not isinstance(field, i18n.LocalizedText):
+        return {}
+    text = {"type": "string", "maxLength": field.max_length}
+    return {
+        "type": "object",
+        "properties": {locale: dict(text) for locale in i18n.LOCALES},
+        "additionalProperties": False,
+    }
+
+
+class PlatformApi(Api):
+    """flask-smorest's Api documenting errors as problem+json, with no catch-all `default`."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def __init__(self, app, error_codes: dict[str, str]):
+        self.error_codes = error_codes
+        super().__init__(app, spec_kwargs={"extra_plugins": [ProblemResponses(app)]})
+
+    def _register_responses(self):
+        self.spec.components.schema("FieldError", schema=FieldErrorSchema)
+        self.spec.components.schema("Problem", schema=ProblemSchema)
+        problem = self.spec.components.schemas["Problem"]
+        problem["properties"]["code"]["enum"] = sorted(self.error_codes)
+        for status in _error_statuses():
+            response = {"description": status.phrase, "schema": ProblemSchema}
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        self.ma_plugin.converter.add_attribute_function(localized_text_property)
+
+
+def _error_statuses() -> Iterable[http.HTTPStatus]:
+    return (status for status in http.HTTPStatus if status >= 400)
