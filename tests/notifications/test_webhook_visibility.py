@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -110,6 +111,34 @@ def test_an_anonymous_projects_owner_is_hidden_from_other_organisations(app):
         endpoints = {e.organisation_id: e.id for e in session.scalars(select(WebhookEndpoint))}
     assert rows[endpoints[owner]]["organisation_id"] == str(owner)
     assert "organisation_id" not in rows[endpoints[other]]
+
+
+def test_who_moved_a_discreet_project_is_hidden_from_other_organisations(app):
+    owner, other, mover = uuid.uuid4(), uuid.uuid4(), str(uuid.uuid4())
+    with db.transaction() as session:
+        for org in (owner, other):
+            session.add(
+                WebhookEndpoint(organisation_id=org, url="https://x.example/h", created_by="t")
+            )
+    project = {
+        "id": str(uuid.uuid4()),
+        "organisation_id": str(owner),
+        "anonymous": True,
+        "visibility": "public",
+    }
+    data = {"project": project, "from_state": "draft", "to_state": "open", "changed_by": mover}
+    message = envelope("organisation.verified", {})
+    message.update(type="project.state_changed", source="projects", data=data)
+    with db.transaction() as session:
+        assert webhook_messages(session, _project_type(True), message) == 2
+    with db.transaction() as session:
+        endpoints = {e.id: e.organisation_id for e in session.scalars(select(WebhookEndpoint))}
+        sent = {
+            endpoints[m.endpoint_id]: json.dumps(m.payload)
+            for m in session.scalars(select(WebhookMessage))
+        }
+    assert mover in sent[owner]
+    assert mover not in sent[other] and str(owner) not in sent[other]
 
 
 def test_a_members_only_project_reaches_only_its_owner(app):

@@ -16,8 +16,14 @@ def may_see(entry: EventType, data: dict, organisation_id) -> bool:
     return bool(entry.public(data))
 
 
+# What names a discreet owner's people in a project event: their ids, which the history of the
+# owner's named projects would tie to the owner.
+OWNER_PEOPLE = ("changed_by",)
+
+
 def redacted(data: dict, organisation_id) -> dict:
-    """The data as that organisation may see it: an anonymous project hides its owner."""
+    """The data as that organisation may see it: an anonymous project hides its owner, and the
+    owner's people, from everyone else."""
     project = data.get("project")
     if (
         isinstance(project, dict)
@@ -26,4 +32,7 @@ def redacted(data: dict, organisation_id) -> dict:
     ):
         data = copy.deepcopy(data)
         data["project"].pop("organisation_id", None)
+        for key in OWNER_PEOPLE:
+            if key in data:
+                data[key] = None
     return data

@@ -232,15 +232,24 @@ def close_due_calls(session: Session, now=None, batch: int = CLOSE_BATCH) -> int
     return len(due)
 
 
-def history(session: Session, caller: Caller, project_id) -> list[StateChange]:
-    access.readable(session, caller, project_id)
-    return list(
-        session.scalars(
-            select(StateChange)
-            .where(StateChange.project_id == project_id)
-            .order_by(StateChange.changed_at, StateChange.id)
-        )
+def history(session: Session, caller: Caller, project_id) -> list[dict]:
+    """The project's states in order; a discreet owner's people are not named to others (their
+    ids appear in the history of the owner's named projects, so they would name the owner)."""
+    project = access.readable(session, caller, project_id)
+    discreet = project.anonymous and not access.is_owner_member(caller, project)
+    changes = session.scalars(
+        select(StateChange)
+        .where(StateChange.project_id == project_id)
+        .order_by(StateChange.changed_at, StateChange.id)
     )
+    columns = [c.key for c in StateChange.__table__.columns]
+    return [
+        {
+            **{key: getattr(change, key) for key in columns},
+            "changed_by": None if discreet else change.changed_by,
+        }
+        for change in changes
+    ]
 
 
 def milestones(session: Session, project_id) -> list[Milestone]:
