@@ -14,6 +14,12 @@ GENERIC = {
     "json_too_deep": "The JSON body nests deeper than the platform accepts.",
     "unauthorized": "No valid access token: sign in, or send `Authorization: Bearer <token>`.",
     "token_expired": "The access token has expired: refresh it.",
+    "organisation.pending": "The caller's organisation is not verified yet: drafts, profile and "
+    "colleagues only.",
+    "organisation.suspended": "The caller's organisation is suspended: notifications and data "
+    "export only.",
+    "organisation.closed": "The caller's organisation is closed.",
+    "organisation.unknown": "The caller's organisation has not reached this service yet.",
     "token_revoked": "Access was taken away since the token was issued: sign in again.",
     "forbidden": "The caller is known but may not do this.",
     "not_found": "Nothing here, or nothing the caller may see.",

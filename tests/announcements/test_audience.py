@@ -92,7 +92,8 @@ def test_readers_see_only_what_their_audience_allows(make, client):
     assert listed(make.member_of(orgs["sophia_lab"])) == {public["id"], members["id"]}
     everything = {public["id"], members["id"], chinese_biotech["id"]}
     assert listed(make.member_of(orgs["nanjing_biotech"])) == everything
-    assert listed(make.member_of(orgs["suspended_biotech"])) == {public["id"], members["id"]}
+    # A suspended organisation's people read public content only (shared.organisation_status).
+    assert listed(make.member_of(orgs["suspended_biotech"])) == {public["id"]}
     assert listed(staff) == everything
     url = f"{API}/announcements/{chinese_biotech['id']}"
     assert client.get(url).status_code == 404
@@ -128,4 +129,12 @@ def test_the_projection_follows_members_events(app):
     with db.transaction() as session:
         organisation = session.get(Organisation, data["id"])
         assert organisation.park == "jiangning" and organisation.status == "pending"
+        # Not verified yet: in no audience.
+        assert audience.resolve(session, "selected", {"parks": ["jiangning"]}) == []
+    verified = {**data, "status": "verified"}
+    later = {"id": str(uuid.uuid4()), "occurred_at": datetime.now(UTC)}
+    with db.transaction() as session:
+        HANDLERS["organisation.verified"](session, verified, later)
+    with db.transaction() as session:
+        session.expire_all()  # the pending copy read above is stale
         assert audience.resolve(session, "selected", {"parks": ["jiangning"]}) == [data["id"]]

@@ -141,3 +141,27 @@ def test_the_event_type_catalogue_lists_offered_types_with_examples(client):
     verified = next(t for t in response.json if t["name"] == "organisation.verified")
     assert verified["example"]["type"] == "organisation.verified"
     assert verified["example"]["data"]["status"] == "verified"
+
+
+def test_only_a_verified_organisation_adds_or_manages_webhooks(client, world):
+    from sqlalchemy import update
+
+    from services.notifications.models import Organisation, db
+
+    for status in ("pending", "suspended"):
+        org = world.organisation(status="pending")
+        with db.transaction() as session:
+            session.execute(
+                update(Organisation).where(Organisation.id == uuid.UUID(org)).values(status=status)
+            )
+        refused = client.post(
+            f"{BASE}/organisations/{org}/webhooks",
+            json={"url": "http://127.0.0.1:9/hook"},
+            headers=_admin(org),
+        )
+        assert refused.status_code == 403, status
+        assert refused.json["code"] == f"organisation.{status}"
+        listed = client.get(f"{BASE}/organisations/{org}/webhooks", headers=_admin(org))
+        assert listed.status_code == 403
+    org = world.organisation()
+    assert _create(client, org).status_code == 201

@@ -13,12 +13,13 @@ from services.notifications.domain.fanout import webhook_messages
 from services.notifications.models import WebhookEndpoint, WebhookMessage, db
 from shared.events import catalogue
 from shared.events.catalogue import EventType
-from tests.notifications.support import envelope, handle, headers
+from tests.notifications.support import envelope, handle, headers, verified_quietly
 
 BASE = "/api/notifications/v1"
 
 
 def _endpoint(client, org) -> str:
+    verified_quietly(org)  # only verified organisations add webhooks
     response = client.post(
         f"{BASE}/organisations/{org}/webhooks",
         json={"url": "http://127.0.0.1:9/x"},
@@ -56,6 +57,7 @@ def test_each_event_type_reaches_only_the_organisations_that_may_see_it(client, 
 
 def test_an_endpoint_filtered_to_some_types_receives_only_those(client, app):
     example = catalogue.get("organisation.verified", 1).example
+    verified_quietly(example["id"])
     response = client.post(
         f"{BASE}/organisations/{example['id']}/webhooks",
         json={"url": "http://127.0.0.1:9/x", "event_types": ["organisation.suspended"]},

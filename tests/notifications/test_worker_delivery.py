@@ -39,12 +39,13 @@ def test_an_event_reaches_a_webhook_and_an_admins_mailbox_through_the_workers(
     from standardwebhooks.webhooks import Webhook
 
     from services.notifications.tasks import celery_app
-    from tests.notifications.support import Sink
+    from tests.notifications.support import Sink, verified_quietly
 
     sink = Sink(responses=[500])
     try:
         example = catalogue.get("organisation.verified", 1).example
         org = example["id"]
+        verified_quietly(org)  # only verified organisations add webhooks
         endpoint = client.post(
             f"{BASE}/organisations/{org}/webhooks",
             json={"url": sink.url, "event_types": ["organisation.verified"]},

@@ -12,14 +12,15 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import defer
 
-from shared import markdown
+from shared import markdown, organisation_status
 from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from shared.events import emit
+from shared.organisation_status import DRAFTS, PUBLISH
 from shared.pagination import encode_cursor, keyset, page
 
-from ..models import Announcement, AnnouncementVersion
+from ..models import Announcement, AnnouncementVersion, Organisation
 from . import audience as audiences
 from . import times
 
@@ -194,6 +195,8 @@ def create(session, caller: Caller, payload: dict) -> Announcement:
         raise Forbidden("Organisation admins write for their own organisation only.")
     elif payload["kind"] not in ORG_ADMIN_KINDS:
         raise Forbidden("Organisations publish news; events and calls are published by staff.")
+    else:
+        _ensure_status(session, author, DRAFTS)
     announcement = Announcement(
         kind=payload["kind"],
         status="draft",
@@ -258,6 +261,12 @@ def _release(session, announcement: Announcement) -> None:
         _go_live(session, announcement, now)
 
 
+def _ensure_status(session, organisation_id, capability: str) -> None:
+    """The author organisation's status (from the projection) allows `capability`."""
+    organisation = session.get(Organisation, organisation_id)
+    organisation_status.ensure(organisation.status if organisation else None, capability)
+
+
 def publish(session, caller: Caller, announcement_id, publish_at: datetime | None):
     """Staff publish (now or at `publish_at`); an organisation's news goes to moderation."""
     announcement = managed(session, caller, announcement_id)
@@ -268,6 +277,7 @@ def publish(session, caller: Caller, announcement_id, publish_at: datetime | Non
     if caller.is_platform_admin:
         _release(session, announcement)
     else:
+        _ensure_status(session, announcement.author_organisation_id, PUBLISH)
         announcement.status = "pending"
         announcement.updated_at = utcnow()
     return announcement

@@ -3,7 +3,8 @@
 A `selected` audience names organisations outright and/or gives criteria (countries, parks,
 sectors, kinds). Criteria combine with AND, the values of one criterion with OR (an organisation
 matches `sectors` when it shares one); named organisations are added to those the criteria pick.
-Suspended organisations are never in an audience.
+Only organisations whose status allows members-only content (verified ones:
+`shared.organisation_status`) are in an audience or read what is not public.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from shared.auth import Caller
+from shared.organisation_status import MEMBERS_ONLY, allows
 
 from ..models import Announcement, Organisation
 
@@ -20,7 +22,7 @@ EMPTY = {"countries": [], "parks": [], "sectors": [], "kinds": [], "organisation
 
 def matches(organisation: Organisation, scope: str, audience: dict) -> bool:
     """Whether `organisation` is in the audience (for `members` and `selected` scopes)."""
-    if organisation.status == "suspended":
+    if not allows(organisation.status, MEMBERS_ONLY):
         return False
     if scope in ("public", "members"):
         return True
@@ -58,8 +60,6 @@ def can_read(session, caller: Caller | None, announcement: Announcement) -> bool
         return True
     if caller.organisation_id is None:
         return False
-    if scope == "members":
-        return True
     organisation = session.get(Organisation, caller.organisation_id)
     if organisation is None:
         return False

@@ -9,14 +9,22 @@ from urllib.parse import urlsplit
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from shared import organisation_status
 from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.events import catalogue
+from shared.organisation_status import INTEGRATE
 from shared.pagination import keyset, page
 
 from .. import settings
-from ..models import WebhookAttempt, WebhookEndpoint, WebhookMessage, WebhookSecret
+from ..models import (
+    Organisation,
+    WebhookAttempt,
+    WebhookEndpoint,
+    WebhookMessage,
+    WebhookSecret,
+)
 from . import chat, signing
 from .safety import UnsafeTarget, check_address, literal_address, target_host
 
@@ -30,8 +38,9 @@ def offered_types() -> list[catalogue.EventType]:
     return [catalogue.latest(name) for name in names]
 
 
-def check_manager(caller: Caller, organisation_id) -> None:
-    """Org admins and clients with `webhooks:manage` of that organisation (or staff) pass."""
+def check_manager(session: Session, caller: Caller, organisation_id) -> None:
+    """Org admins and clients with `webhooks:manage` of that organisation (or staff) pass, while
+    the organisation's status allows integrations (verified: `shared.organisation_status`)."""
     if caller.is_platform_admin:
         return
     if not caller.belongs_to(organisation_id):
@@ -41,6 +50,8 @@ def check_manager(caller: Caller, organisation_id) -> None:
             raise Forbidden(f"This needs the scope {SCOPE}.")
     elif "org_admin" not in caller.roles:
         raise Forbidden("Only the organisation's admins manage its webhooks.")
+    organisation = session.get(Organisation, organisation_id)
+    organisation_status.ensure(organisation.status if organisation else None, INTEGRATE)
 
 
 def check_url(url: str, flavour: str = "standard") -> str:
@@ -91,7 +102,7 @@ def check_types(types: list[str] | None) -> list[str] | None:
 
 
 def _endpoint(session: Session, caller: Caller, organisation_id, endpoint_id) -> WebhookEndpoint:
-    check_manager(caller, organisation_id)
+    check_manager(session, caller, organisation_id)
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None or str(endpoint.organisation_id) != str(organisation_id):
         raise NotFound("No such webhook endpoint.")
@@ -100,7 +111,7 @@ def _endpoint(session: Session, caller: Caller, organisation_id, endpoint_id) ->
 
 def create(session: Session, caller: Caller, organisation_id, payload: dict):
     """A new endpoint and its first secret, returned once."""
-    check_manager(caller, organisation_id)
+    check_manager(session, caller, organisation_id)
     endpoint = WebhookEndpoint(
         id=uuid.uuid4(),
         organisation_id=organisation_id,
@@ -126,7 +137,7 @@ def get(session: Session, caller: Caller, organisation_id, endpoint_id) -> Webho
 
 
 def listing(session: Session, caller: Caller, organisation_id, cursor, limit) -> dict:
-    check_manager(caller, organisation_id)
+    check_manager(session, caller, organisation_id)
     columns = [WebhookEndpoint.created_at, WebhookEndpoint.id]
     stmt = select(WebhookEndpoint).where(WebhookEndpoint.organisation_id == organisation_id)
     rows = list(session.scalars(keyset(stmt, columns, cursor, limit, descending=True)))
