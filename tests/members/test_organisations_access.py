@@ -290,3 +290,19 @@ def test_only_staff_see_the_queue(client, make):
 def test_a_forged_cursor_is_a_validation_error(client, make):
     response = client.get(f"{URL}?cursor=garbage", headers=make.headers(make.platform_admin()))
     assert response.status_code == 422
+
+
+def test_a_suspended_organisations_admin_cannot_edit_its_profile_but_a_pending_ones_can(
+    client, make
+):
+    for status, allowed in (("pending", True), ("suspended", False)):
+        org = make.organisation(status=status)
+        admin = make.admin(org)
+        response = client.patch(
+            f"/api/members/v1/organisations/{org.id}",
+            json={"city": "Valbonne"},
+            headers=make.headers(admin),
+        )
+        assert (response.status_code == 200) is allowed, (status, response.get_json())
+        if not allowed:
+            assert response.get_json()["code"] == "organisation.suspended"

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import bindparam, select
 
+from shared import organisation_status
 from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, NotFound
@@ -165,6 +166,8 @@ def update(session, caller: Caller, organisation_id: uuid.UUID, changes: dict) -
     org = _load(session, caller, organisation_id)
     if not caller.is_admin_of(org.id):
         raise Forbidden("Only this organisation's admins may change its profile.")
+    if not caller.is_platform_admin:
+        organisation_status.ensure(org.status, organisation_status.PROFILE)
     if "sectors" in changes:
         changes["sectors"] = list(dict.fromkeys(changes["sectors"] or []))
     if "name_zh" in changes:
