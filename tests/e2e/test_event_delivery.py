@@ -95,6 +95,7 @@ def _project() -> dict:
     return data
 
 
+@pytest.mark.timeout(900)  # a thousand events through real workers, on a busy machine
 def test_a_thousand_events_survive_redis_restarted_empty_twice_and_flushed_once(
     workers, make, redis_server
 ):
