@@ -31,10 +31,34 @@ def app(portal_app, platform):
     platform.empty()
 
 
+class KnownEverywhere(Factories):
+    """members' factories, whose organisations also reach every service's projection.
+
+    Outside tests an organisation exists only through members' registration, whose events every
+    service keeps; a row written straight into members' table would be unknown to the others,
+    and their status rule (`shared.organisation_status`) refuses an organisation they don't know.
+    """
+
+    def __init__(self, members_app, platform):
+        super().__init__(members_app)
+        self.platform = platform
+
+    def organisation(self, **overrides):
+        from services.members.domain.organisations import organisation_snapshot
+        from services.members.models import db
+        from shared.events import emit
+
+        organisation = super().organisation(**overrides)
+        with db.transaction() as session:
+            emit(session, "organisation.updated", organisation_snapshot(organisation))
+        self.platform.settle()
+        return organisation
+
+
 @pytest.fixture
-def make(app, members_app):
+def make(app, members_app, platform):
     with members_app.app_context():
-        yield Factories(members_app)
+        yield KnownEverywhere(members_app, platform)
 
 
 class Browser:
