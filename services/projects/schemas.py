@@ -26,8 +26,7 @@ class CountryCode(fields.String):
     """ISO 3166-1 alpha-2, any case in, upper case stored; documented as the codes' enum."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {})
-        kwargs["metadata"] = {"enum": sorted(COUNTRIES), **kwargs["metadata"]}
+        kwargs["metadata"] = {"enum": sorted(COUNTRIES), **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):

@@ -26,13 +26,11 @@ class CountryCode(fields.String):
     """ISO 3166-1 alpha-2, any case in, upper case stored."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "metadata",
-            {
-                "description": "ISO 3166-1 alpha-2 code, e.g. FR, CN (lower case is upper-cased)",
-                "enum": sorted(COUNTRIES),
-            },
-        )
+        kwargs["metadata"] = {
+            "description": "ISO 3166-1 alpha-2 code, e.g. FR, CN (lower case is upper-cased)",
+            "enum": sorted(COUNTRIES),
+            **kwargs.get("metadata", {}),
+        }
         super().__init__(validate=validate.Length(equal=2), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
