@@ -134,11 +134,38 @@ def localized_text_property(self, field, ret, **kwargs) -> dict:
     if not isinstance(field, i18n.LocalizedText):
         return {}
     text = {"type": "string", "maxLength": field.max_length}
-    return {
+    documented = {
         "type": "object",
         "properties": {locale: dict(text) for locale in i18n.LOCALES},
         "additionalProperties": False,
     }
+    if field.required_locale:
+        # Blank texts are dropped (stripped), so at least one locale must hold a visible character.
+        documented["anyOf"] = [
+            {"required": [locale], "properties": {locale: {"pattern": r"\S"}}}
+            for locale in i18n.LOCALES
+        ]
+    return documented
+
+
+def url_property(self, field, ret, **kwargs) -> dict:
+    """A URL field as JSON Schema names it (`uri`; apispec says `url`), with its schemes."""
+    if not isinstance(field, fields.Url) or field.relative:
+        return {}
+    documented = {"format": "uri"}
+    schemes = set().union(*(v.schemes for v in field.validators if isinstance(v, validate.URL)))
+    if schemes == {"http", "https"}:
+        documented["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://"  # schemes compare case-insensitively
+    return documented
+
+
+def nullable_enum(self, field, ret, **kwargs) -> dict:
+    """An `enum` given in a field's metadata lists `null` too when the field takes it (apispec
+    does so for `OneOf` only)."""
+    enum = ret.get("enum")
+    if enum is not None and field.allow_none and None not in enum:
+        return {"enum": [*enum, None]}
+    return {}
 
 
 class PlatformApi(Api):
@@ -161,6 +188,8 @@ class PlatformApi(Api):
             prepare_response(response, self.spec, PROBLEM_MIMETYPE)
             self.spec.components.response(status.name, response, lazy=True)
         self.ma_plugin.converter.add_attribute_function(localized_text_property)
+        self.ma_plugin.converter.add_attribute_function(url_property)
+        self.ma_plugin.converter.add_attribute_function(nullable_enum)
 
 
 def _error_statuses() -> Iterable[http.HTTPStatus]:

@@ -7,6 +7,9 @@ audience's); labels are for people, so the portal and integrators get them from 
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
+
 SECTORS: dict[str, dict[str, str]] = {
     "biotech_health": {
         "en": "Biotech and health",
@@ -93,3 +96,9 @@ def as_document() -> dict:
         "parks": listed(PARKS),
         "sizes": listed(SIZES),
     }
+
+
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA time zones this system knows, sorted: what a `timezone` field is documented as."""
+    return tuple(sorted(zoneinfo.available_timezones()))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.i18n import LocalizedText
+from shared.numbers import WholeNumber
 from shared.pagination import PageArgs, page_schema
 from shared.vocabulary import KINDS, PARKS, SECTORS
 
+from .domain.times import zone_names
 from .models import KINDS as ANNOUNCEMENT_KINDS
 from .models import SCOPES, STATUSES
 
@@ -49,14 +51,14 @@ class AnnouncementIn(Schema):
     audience = fields.Nested(AudienceIn)
     starts_at = fields.DateTime(allow_none=True)
     ends_at = fields.DateTime(allow_none=True)
-    timezone = fields.String(allow_none=True, validate=validate.Length(max=64))
+    timezone = fields.String(
+        allow_none=True, validate=validate.Length(max=64), metadata={"enum": zone_names()}
+    )
     place = fields.String(allow_none=True, validate=validate.Length(max=300))
     online_url = fields.URL(
         allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=500)
     )
-    capacity = fields.Integer(
-        allow_none=True, strict=True, validate=validate.Range(min=1, max=100_000)
-    )
+    capacity = WholeNumber(allow_none=True, validate=validate.Range(min=1, max=100_000))
 
 
 class AnnouncementPatch(AnnouncementIn):
@@ -86,7 +88,10 @@ class ReaderArgs(Schema):
     tz = fields.String(
         load_default=None,
         validate=validate.Length(max=64),
-        metadata={"description": "IANA zone to show event times in, besides the event's own."},
+        metadata={
+            "description": "IANA zone to show event times in, besides the event's own.",
+            "enum": zone_names(),
+        },
     )
 
 

@@ -18,6 +18,7 @@ def create_app(config: dict | None = None):
     from . import demo, events
     from .api import blueprints
     from .domain.keys import local_key_source
+    from .domain.tokens import SCOPES
     from .error_codes import CODES
     from .models import access_revocations, db, organisations_version
 
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None):
         config={"REVOCATION_CACHE_SECONDS": 0.0, **(config or {})},
         codes=CODES,
     )
+    _document_token_endpoint(app.extensions["api"].spec, SCOPES)
     # Answered from memory while no organisation has been written since they were rendered.
     ResponseCache(app, PUBLIC_READS, organisations_version)
     demo.register_cli(app)
@@ -43,3 +45,26 @@ def create_app(config: dict | None = None):
     # first such request (a second or more on its own).
     text_terms.preload()
     return app
+
+
+OAUTH2_ENDPOINT = "/api/members/v1/auth/token"
+
+
+def _document_token_endpoint(spec, scopes) -> None:
+    """The bearer tokens every service takes come from this OAuth2 token endpoint: say so."""
+    scopes = {scope: scope for scope in scopes}
+    spec.components.security_scheme(
+        "oauth2",
+        {
+            "type": "oauth2",
+            "description": "Where the `bearerAuth` tokens come from (RFC 6749).",
+            "flows": {
+                "password": {
+                    "tokenUrl": OAUTH2_ENDPOINT,
+                    "refreshUrl": OAUTH2_ENDPOINT,
+                    "scopes": scopes,
+                },
+                "clientCredentials": {"tokenUrl": OAUTH2_ENDPOINT, "scopes": scopes},
+            },
+        },
+    )

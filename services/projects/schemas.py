@@ -7,6 +7,7 @@ import datetime as dt
 from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.i18n import LOCALES, LocalizedText
+from shared.numbers import WholeNumber
 from shared.pagination import PageArgs, page_schema
 from shared.vocabulary import COUNTRIES, SECTORS
 from shared.vocabulary import KINDS as ORGANISATION_KINDS
@@ -22,7 +23,11 @@ from .domain.vocabulary import (
 
 
 class CountryCode(fields.String):
-    """ISO 3166-1 alpha-2, any case in, upper case stored."""
+    """ISO 3166-1 alpha-2, any case in, upper case stored; documented as the codes' enum."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"enum": sorted(COUNTRIES), **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
@@ -68,8 +73,8 @@ class ProjectPatch(Schema):
     seeks_skills = _words(20)
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True)
-    budget_min = fields.Integer(allow_none=True, strict=True, validate=validate.Range(0, 10**12))
-    budget_max = fields.Integer(allow_none=True, strict=True, validate=validate.Range(0, 10**12))
+    budget_min = WholeNumber(allow_none=True, validate=validate.Range(0, 10**12))
+    budget_max = WholeNumber(allow_none=True, validate=validate.Range(0, 10**12))
     budget_currency = fields.String(allow_none=True, validate=validate.OneOf(("EUR", "CNY", "USD")))
     funding_scheme = fields.String(allow_none=True, validate=validate.Length(max=200))
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
@@ -127,14 +132,14 @@ class MilestoneIn(Schema):
     title = LocalizedText(max_length=200, required=True)
     starts_on = fields.Date(load_default=None, allow_none=True)
     due_on = fields.Date(required=True)
-    progress = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 100))
+    progress = WholeNumber(load_default=0, validate=validate.Range(0, 100))
 
 
 class MilestonePatch(Schema):
     title = LocalizedText(max_length=200)
     starts_on = fields.Date(allow_none=True)
     due_on = fields.Date()
-    progress = fields.Integer(strict=True, validate=validate.Range(0, 100))
+    progress = WholeNumber(validate=validate.Range(0, 100))
 
 
 class MilestoneOut(Schema):

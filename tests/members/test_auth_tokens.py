@@ -284,3 +284,20 @@ def test_a_wrong_client_secret_or_unknown_client_is_invalid_client_401(client, m
         assert response.headers["WWW-Authenticate"].startswith("Basic")
     missing = client.post(TOKEN, data={"grant_type": "client_credentials"})
     assert missing.status_code == 401 and missing.json["error"] == "invalid_client"
+
+
+def test_an_oauth_refusal_elsewhere_is_a_problem_coded_after_its_error(app, client):
+    from services.members.api.auth import OAuthErrorSchema
+    from services.members.domain import tokens
+
+    with app.test_request_context("/api/members/v1/me"):
+        response = app.make_response(
+            app.handle_user_exception(tokens.OAuthError("invalid_scope", "Not granted."))
+        )
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert (body["code"], body["error"]) == ("oauth.invalid_scope", "invalid_scope")
+    # Every `error` the token endpoint can answer has its code listed in the document.
+    listed = client.get("/api/members/v1/openapi.json").get_json()["x-error-codes"]
+    errors = OAuthErrorSchema().fields["error"].validate.choices
+    assert [error for error in errors if f"oauth.{error}" not in listed] == []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from services.members.domain import accounts
 from services.members.models import Membership, RefreshToken, User, db
+from shared.errors import ValidationFailed
 from tests.members.factories import PASSWORD
 
 ME = "/api/members/v1/me"
@@ -106,12 +108,15 @@ def test_changing_the_password_needs_the_current_one(client, make):
         headers=make.headers(user),
     )
     assert wrong.status_code == 422 and wrong.json["errors"][0]["pointer"] == "/current_password"
+    assert wrong.json["code"] == "password.current_wrong"
     weak = client.post(
         f"{ME}/password",
         json={"current_password": PASSWORD, "new_password": "short"},
         headers=make.headers(user),
     )
     assert weak.status_code == 422 and weak.json["errors"][0]["pointer"] == "/new_password"
+    assert weak.json["code"] == "password.too_short"
+    assert weak.json["errors"][0]["code"] == "too_short"
     sign_in(client, user)  # still the old password
 
 
@@ -156,7 +161,7 @@ def test_deleting_the_account_removes_the_person_and_emits_events(client, make):
 def test_deleting_the_account_needs_the_password(client, make):
     user = make.user(make.organisation())
     wrong = client.delete(ME, json={"password": "not it at all"}, headers=make.headers(user))
-    assert wrong.status_code == 422
+    assert wrong.status_code == 422 and wrong.json["code"] == "password.wrong"
     missing = client.delete(ME, json={}, headers=make.headers(user))
     assert missing.status_code == 422
     with db.transaction() as session:
@@ -189,3 +194,14 @@ def test_the_last_person_of_an_organisation_leaves_only_by_closing_it(client, ma
     assert closed["data"]["id"] == str(org.id) and closed["data"]["status"] == "closed"
     listed = client.get("/api/members/v1/directory?limit=100").json["items"]
     assert str(org.id) not in {item["id"] for item in listed}
+
+
+def test_the_password_policy_names_its_rule():
+    # The schemas bound the length too, so over HTTP this limit is the schema's; the domain's own
+    # refusal (for callers that skip the schema) carries its code all the same.
+    with pytest.raises(ValidationFailed) as refused:
+        accounts.check_password_policy("x" * (accounts.MAX_PASSWORD_LENGTH + 1), "new_password")
+    assert refused.value.code == "password.too_long"
+    assert refused.value.errors == [
+        {"pointer": "/new_password", "detail": "The password is too long.", "code": "too_long"}
+    ]

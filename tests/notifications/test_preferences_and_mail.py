@@ -149,7 +149,7 @@ def test_one_click_unsubscribe_stops_that_categorys_emails(client, world, smtp):
             data="List-Unsubscribe=One-Click",
             content_type="application/x-www-form-urlencoded",
         ).status_code
-        == 400
+        == 404
     )
 
 

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.auth import authenticated, current_caller, require_auth
+from shared.openapi import problems
 from shared.pagination import PageArgs, next_link
 
 from ..domain import announcements as domain
@@ -122,6 +123,7 @@ class ModerationQueue(MethodView):
 class AnnouncementDetail(MethodView):
     @blp.arguments(ReaderArgs, location="query")
     @blp.response(200, AnnouncementOut)
+    @problems(410)
     def get(self, args, announcement_id):
         """One announcement, if the caller is in its audience or manages it."""
         announcement = domain.readable(db.session, current_caller(), announcement_id)
@@ -130,6 +132,7 @@ class AnnouncementDetail(MethodView):
     @blp.arguments(AnnouncementPatch(partial=("title",)))
     @blp.response(200, AnnouncementOut)
     @require_auth
+    @problems(409)
     def patch(self, payload, announcement_id):
         """Edit; a published announcement keeps what it said before as a version."""
         with db.transaction() as session:
@@ -144,6 +147,7 @@ class Publication(MethodView):
     @blp.arguments(PublishIn)
     @blp.response(200, AnnouncementOut)
     @require_auth
+    @problems(409)
     def post(self, payload, announcement_id):
         """Publish now or at `publish_at` (staff); submit for moderation (organisation admin)."""
         with db.transaction() as session:
@@ -157,6 +161,7 @@ class Publication(MethodView):
 class Approval(MethodView):
     @blp.response(200, AnnouncementOut)
     @require_auth
+    @problems(409)
     def post(self, announcement_id):
         """Approve an organisation's news: published now, or scheduled (platform staff)."""
         with db.transaction() as session:
@@ -169,6 +174,7 @@ class Rejection(MethodView):
     @blp.arguments(RejectIn)
     @blp.response(200, AnnouncementOut)
     @require_auth
+    @problems(409)
     def post(self, payload, announcement_id):
         """Send an organisation's news back with a reason (platform staff)."""
         with db.transaction() as session:
@@ -183,6 +189,7 @@ class Withdrawal(MethodView):
     @blp.arguments(WithdrawIn)
     @blp.response(200, AnnouncementOut)
     @require_auth
+    @problems(409)
     def post(self, payload, announcement_id):
         """Take an announcement down: it leaves lists and feeds."""
         with db.transaction() as session:

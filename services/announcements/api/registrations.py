@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.auth import authenticated, require_auth
+from shared.openapi import problems
 
 from ..domain import registrations as domain
 from ..models import db
@@ -29,6 +30,7 @@ class Registrations(MethodView):
 
     @blp.response(201, RegistrationOut)
     @require_auth
+    @problems(409)
     def post(self, announcement_id):
         """Register: a place if one is free, otherwise the waiting list (`status` says which)."""
         with db.transaction() as session:

@@ -6,6 +6,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.errors import ValidationFailed
+from shared.vocabulary import time_zones
+
+
+def zone_names() -> list[str]:
+    """Every name `zone` accepts (a region/city, or UTC), as the documents list them."""
+    return [name for name in time_zones() if "/" in name or name == "UTC"]
 
 
 def zone(name: str | None, field: str = "timezone") -> ZoneInfo:

@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shared import client_address
 from shared.app import accepts_form
 from shared.errors import PROBLEM_MIMETYPE
+from shared.openapi import problems
 
 from ..domain import accounts, rate_limits, tokens
 from ..models import db
@@ -240,6 +241,7 @@ class PasswordReset(MethodView):
     @blp.arguments(PasswordResetRequest)
     @blp.response(202, description="An e-mail is on its way if the address has an account")
     @blp.doc(security=[])
+    @problems(429)
     def post(self, payload):
         """Ask for a password reset link; the answer never tells whether the address exists.
 
@@ -259,6 +261,7 @@ class PasswordResetConfirmation(MethodView):
     @blp.arguments(PasswordResetConfirm)
     @blp.response(204)
     @blp.doc(security=[])
+    @problems(404, 410)
     def post(self, payload):
         """Set a new password with an e-mailed link's token; every session is signed out."""
         with db.transaction() as session:

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.auth import authenticated, require_organisation
+from shared.openapi import problems
 from shared.pagination import PageArgs, next_link
 
 from ..domain import invitations, memberships
@@ -46,6 +47,7 @@ class MemberDetail(MethodView):
     @blp.arguments(RoleChange)
     @blp.response(200, Member)
     @require_organisation(admin=True)
+    @problems(409)
     def patch(self, payload, organisation_id, user_id):
         """Change a member's role (org admin); the last admin cannot step down."""
         with db.transaction() as session:
@@ -54,6 +56,7 @@ class MemberDetail(MethodView):
             )
 
     @blp.response(204)
+    @problems(409)
     def delete(self, organisation_id, user_id):
         """Remove a member (org admin), or leave (the member); never the last admin."""
         with db.transaction() as session:
@@ -65,6 +68,7 @@ class Invitations(MethodView):
     @blp.arguments(InvitationIn)
     @blp.response(201, InvitationOut)
     @require_organisation(admin=True)
+    @problems(409)
     def post(self, payload, organisation_id):
         """Invite someone by e-mail with a role (org admin); the e-mail follows shortly."""
         with db.transaction() as session:
@@ -90,6 +94,7 @@ class Invitations(MethodView):
 class InvitationDetail(MethodView):
     @blp.response(204)
     @require_organisation(admin=True)
+    @problems(409)
     def delete(self, organisation_id, invitation_id):
         """Revoke a pending invitation (org admin): its link stops working."""
         with db.transaction() as session:
@@ -101,6 +106,7 @@ class InvitationAcceptance(MethodView):
     @blp.arguments(InvitationAccept)
     @blp.response(201, Profile)
     @blp.doc(security=[])
+    @problems(404, 409, 410)
     def post(self, payload):
         """Sign up through an invitation's token; then sign in at the token endpoint."""
         with db.transaction() as session:

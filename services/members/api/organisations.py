@@ -16,6 +16,7 @@ from shared.auth import (
     require_roles,
 )
 from shared.errors import Conflict, NotFound
+from shared.openapi import problems
 from shared.pagination import next_link
 
 from ..domain import organisations as domain
@@ -78,6 +79,7 @@ def _json(row: dict) -> dict:
 class Organisations(MethodView):
     @blp.arguments(RegistrationIn)
     @blp.response(201, RegistrationOut)
+    @problems(409)
     def post(self, payload):
         """Register an organisation and its first admin; it stays pending until staff verify it."""
         try:
@@ -140,6 +142,7 @@ class Verify(MethodView):
     @require_roles(PLATFORM_ADMIN)
     @blp.arguments(VerifyIn)
     @blp.response(200, OrganisationOut)
+    @problems(409)
     def post(self, payload, organisation_id):
         """Verify a pending organisation, or reinstate a suspended one (platform staff)."""
         caller = authenticated()
@@ -153,6 +156,7 @@ class Suspend(MethodView):
     @require_roles(PLATFORM_ADMIN)
     @blp.arguments(SuspendIn)
     @blp.response(200, OrganisationOut)
+    @problems(409)
     def post(self, payload, organisation_id):
         """Suspend an organisation, or turn a pending one down, with a reason (platform staff)."""
         caller = authenticated()

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.auth import authenticated, verify_token
+from shared.openapi import problems
 
 from ..domain import accounts, personal_data
 from ..models import db
@@ -55,6 +56,7 @@ class Me(MethodView):
 
     @blp.arguments(AccountDeletion)
     @blp.response(204)
+    @problems(409)
     def delete(self, payload):
         """Delete the account (password required); an organisation's last admin hands over first."""
         with db.transaction() as session:
@@ -114,6 +116,7 @@ class ExportStatus(MethodView):
 @blp.route("/me/exports/<uuid:export_id>/download")
 class ExportDownload(MethodView):
     @blp.response(200, description="The ZIP: a folder of JSON files per service, READMEs, index")
+    @problems(410)
     def get(self, export_id):
         """Download one's own export, signed in as oneself, until it expires."""
         with db.transaction() as session:

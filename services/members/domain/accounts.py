@@ -46,10 +46,15 @@ def verify_password(user: User | None, password: str) -> bool:
 def check_password_policy(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed.field(
-            field, f"Use at least {MIN_PASSWORD_LENGTH} characters for the password."
+            field,
+            f"Use at least {MIN_PASSWORD_LENGTH} characters for the password.",
+            code="too_short",
+            rule="password.too_short",
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationFailed.field(field, "The password is too long.")
+        raise ValidationFailed.field(
+            field, "The password is too long.", code="too_long", rule="password.too_long"
+        )
 
 
 def normalise_email(email: str) -> str:
@@ -126,6 +131,11 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def time_zones() -> list[str]:
+    """The IANA time zones a person may choose, sorted (documented as the field's `enum`)."""
+    return sorted(_time_zones())
+
+
 def check_timezone(name: str, field: str = "timezone") -> None:
     if name not in _time_zones():
         raise ValidationFailed.field(field, "Use an IANA time zone such as Europe/Paris.")
@@ -181,7 +191,11 @@ def change_password(session, caller, current: str, new: str, keep_session=None) 
 
     user = _user(session, caller)
     if not verify_password(user, current):
-        raise ValidationFailed.field("current_password", "The current password is not correct.")
+        raise ValidationFailed.field(
+            "current_password",
+            "The current password is not correct.",
+            rule="password.current_wrong",
+        )
     check_password_policy(new, "new_password")
     user.password_hash = hash_password(new)
     tokens.revoke_user_tokens(session, user.id, keep_family=keep_session)
@@ -244,7 +258,9 @@ def delete_account(session, caller, password: str, close_organisation: bool = Fa
 
     user = _user(session, caller)
     if not verify_password(user, password):
-        raise ValidationFailed.field("password", "The password is not correct.")
+        raise ValidationFailed.field(
+            "password", "The password is not correct.", rule="password.wrong"
+        )
     membership = memberships.membership_of(session, user.id)
     if membership is not None:
         closing = erasure.ensure_may_leave(session, membership, close_organisation)

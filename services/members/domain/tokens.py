@@ -57,7 +57,13 @@ class OAuthError(Problem):
     title = "The token request was refused"
 
     def __init__(self, error: str, description: str, status: int = 400, headers=None):
-        super().__init__(description, headers=headers, error=error, error_description=description)
+        super().__init__(
+            description,
+            code=f"oauth.{error}",  # the token endpoint answers `error` itself (auth.py)
+            headers=headers,
+            error=error,
+            error_description=description,
+        )
         self.status = status
 
 

@@ -8,7 +8,7 @@ from shared.auth import ORG_ADMIN, ORG_MEMBER
 from shared.i18n import LOCALES
 from shared.pagination import page_schema
 
-from ..domain.accounts import MAX_PASSWORD_LENGTH
+from ..domain.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, time_zones
 from ..domain.tokens import SCOPES
 
 ROLE = fields.String(required=True, validate=validate.OneOf((ORG_ADMIN, ORG_MEMBER)))
@@ -19,6 +19,22 @@ def _password(**kwargs):
     return fields.String(
         required=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH), **kwargs
     )
+
+
+def _new_password(**kwargs):
+    """A password being chosen: the domain's policy (`check_password_policy`) documented."""
+    return _password(metadata={"minLength": MIN_PASSWORD_LENGTH}, **kwargs)
+
+
+def timezone_field(**kwargs):
+    """An IANA time zone, documented as the list the domain checks (`check_timezone`)."""
+    return fields.String(
+        validate=validate.Length(min=1, max=64), metadata={"enum": time_zones()}, **kwargs
+    )
+
+
+# A name the domain keeps stripped: at least one character that is not white space.
+VISIBLE = {"pattern": r"\S"}
 
 
 def _language(**kwargs):
@@ -38,7 +54,12 @@ class TokenResponse(Schema):
 class TokenRequest(Schema):
     """The token endpoint's parameters, form-encoded (RFC 6749) or JSON."""
 
-    grant_type = fields.String(required=True, validate=validate.Length(max=60))
+    # Documented as the grants there are; any other is RFC 6749's `unsupported_grant_type`.
+    grant_type = fields.String(
+        required=True,
+        validate=validate.Length(max=60),
+        metadata={"enum": ["password", "refresh_token", "client_credentials"]},
+    )
     username = fields.String(validate=validate.Length(max=254))
     password = fields.String(validate=validate.Length(max=MAX_PASSWORD_LENGTH))
     refresh_token = fields.String(validate=validate.Length(max=200))
@@ -58,7 +79,7 @@ class PasswordResetRequest(Schema):
 
 class PasswordResetConfirm(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = _password()
+    password = _new_password()
 
 
 class Profile(Schema):
@@ -75,14 +96,14 @@ class Profile(Schema):
 
 
 class ProfileChanges(Schema):
-    full_name = fields.String(validate=validate.Length(min=1, max=200))
+    full_name = fields.String(validate=validate.Length(min=1, max=200), metadata=VISIBLE)
     language = _language()
-    timezone = fields.String(validate=validate.Length(min=1, max=64))
+    timezone = timezone_field()
 
 
 class PasswordChange(Schema):
     current_password = _password()
-    new_password = _password()
+    new_password = _new_password()
 
 
 class AccountDeletion(Schema):
@@ -129,9 +150,9 @@ class InvitationOut(Schema):
 class InvitationAccept(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = _password()
+    password = _new_password()
     language = _language()
-    timezone = fields.String(validate=validate.Length(min=1, max=64))
+    timezone = timezone_field()
 
 
 class Member(Schema):

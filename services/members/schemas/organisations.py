@@ -11,15 +11,26 @@ from shared.i18n import LOCALES, LocalizedText
 from shared.pagination import PageArgs, page_schema
 from shared.vocabulary import COUNTRIES, KINDS, PARKS, SECTORS, SIZES, STATUSES
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+from ..domain.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, time_zones
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LATIN = r"A-Za-z\u00c0-\u024f"
+_CJK = re.compile(f"[{_HAN}]")
+_LATIN_LETTER = re.compile(f"[{_LATIN}]")
+# The two rules below as the documents state them (JSON Schema patterns search, unanchored).
+LATIN_NAME_PATTERN = f"^[^{_HAN}]*[{_LATIN}][^{_HAN}]*$"
+CHINESE_NAME_PATTERN = f"^$|[{_HAN}]"
 
 
 class CountryCode(fields.String):
     """ISO 3166-1 alpha-2, any case in, upper case stored."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {"description": "ISO 3166-1 alpha-2 code, e.g. FR, CN"})
+        kwargs["metadata"] = {
+            "description": "ISO 3166-1 alpha-2 code, e.g. FR, CN (lower case is upper-cased)",
+            "enum": sorted(COUNTRIES),
+            **kwargs.get("metadata", {}),
+        }
         super().__init__(validate=validate.Length(equal=2), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -59,7 +70,10 @@ def _text(max_length: int, **kwargs) -> fields.String:
 def _name(**kwargs) -> fields.String:
     return fields.String(
         validate=[validate.Length(min=2, max=200), _latin_name],
-        metadata={"description": "The name as the organisation writes it in Latin script"},
+        metadata={
+            "description": "The name as the organisation writes it in Latin script",
+            "pattern": LATIN_NAME_PATTERN,
+        },
         **kwargs,
     )
 
@@ -71,7 +85,10 @@ class OrganisationPatch(Schema):
     name_zh = fields.String(
         allow_none=True,
         validate=[validate.Length(max=200), _chinese_name],
-        metadata={"description": "The Chinese name, if it has one"},
+        metadata={
+            "description": "The Chinese name, if it has one",
+            "pattern": CHINESE_NAME_PATTERN,
+        },
     )
     city = _text(120, allow_none=True)
     park = fields.String(validate=_one_of(PARKS))
@@ -109,11 +126,18 @@ class AdminIn(Schema):
     """The person registering, who becomes the organisation's first admin."""
 
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(max=MAX_PASSWORD_LENGTH),
+        metadata={"minLength": MIN_PASSWORD_LENGTH},  # the domain's policy
+    )
     full_name = _text(200, required=True)
     language = fields.String(load_default="en", validate=validate.OneOf(LOCALES))
     timezone = fields.String(
-        load_default="Europe/Paris", validate=[validate.Length(max=64), _timezone]
+        load_default="Europe/Paris",
+        validate=[validate.Length(max=64), _timezone],
+        metadata={"enum": time_zones()},
     )
 
 

@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 
 from shared.app import accepts_form
 from shared.auth import authenticated
-from shared.errors import BadRequest, Forbidden
+from shared.errors import Forbidden, NotFound
+from shared.openapi import problems
 
 from ..domain import mail, preferences
 from ..models import db
@@ -44,13 +45,15 @@ class Preferences(MethodView):
 @blp.route("/unsubscribe")
 class Unsubscribe(MethodView):
     @accepts_form
+    @problems(404)
     @blp.arguments(UnsubscribeArgs, location="query")
     @blp.response(200, UnsubscribedOut)
     def post(self, args):
         """One-click unsubscribe: that category's e-mails stop; it stays in the inbox."""
         found = mail.read_unsubscribe_token(args["token"])
         if found is None:
-            raise BadRequest("This unsubscribe link is not valid.")
+            # Like every other link whose token names nothing (password reset, invitation).
+            raise NotFound("This unsubscribe link is not valid.")
         user_id, category = found
         with db.transaction() as session:
             preferences.update(session, uuid.UUID(user_id), {"categories": {category: "in_app"}})

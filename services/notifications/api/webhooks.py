@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.auth import authenticated
+from shared.openapi import problems
 from shared.pagination import PageArgs, next_link
 
 from ..domain import endpoints
@@ -162,6 +163,7 @@ class Attempts(MethodView):
 @blp.route(f"{ENDPOINT}/messages/<string:message_id>/replay")
 class Replay(MethodView):
     @blp.response(202, MessageOut)
+    @problems(409)
     def post(self, organisation_id, endpoint_id, message_id):
         """Send one message again, with the same webhook-id."""
         with db.transaction() as session:
@@ -176,6 +178,7 @@ class Replay(MethodView):
 class Recover(MethodView):
     @blp.arguments(RecoverIn)
     @blp.response(202, RecoverOut)
+    @problems(409)
     def post(self, payload, organisation_id, endpoint_id):
         """Send again every failed or held message since a time."""
         with db.transaction() as session:
@@ -189,6 +192,7 @@ class Recover(MethodView):
 @blp.route(f"{ENDPOINT}/test")
 class TestEvent(MethodView):
     @blp.response(202, MessageOut)
+    @problems(409)
     def post(self, organisation_id, endpoint_id):
         """Send a `webhook.test` message to this endpoint."""
         with db.transaction() as session:

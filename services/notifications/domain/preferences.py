@@ -17,7 +17,7 @@ from .texts import CATEGORIES, CRITICAL
 MODES = ("in_app", "email", "daily", "weekly", "off")
 DIGESTS = ("daily", "weekly")
 DEFAULTS = {category: "email" for category in CATEGORIES} | {"announcements": "daily"}
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 def modes(session: Session, user_id) -> dict[str, str]:
@@ -31,7 +31,7 @@ def modes(session: Session, user_id) -> dict[str, str]:
 
 
 def _minutes(value: str, name: str) -> int:
-    match = _CLOCK.match(value or "")
+    match = CLOCK.match(value or "")
     if not match:
         raise ValidationFailed.field(f"quiet_hours.{name}", "Use HH:MM, 24-hour clock.")
     return int(match[1]) * 60 + int(match[2])

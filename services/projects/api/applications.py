@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.auth import authenticated, require_auth, require_scopes
 from shared.errors import Conflict
+from shared.openapi import problems
 from shared.pagination import next_link
 
 from ..domain import applications
@@ -35,6 +36,7 @@ class ProjectApplications(MethodView):
     @require_scopes("projects:apply")
     @blp.arguments(ApplicationIn)
     @blp.response(201, ApplicationOut)
+    @problems(409)
     def post(self, payload, project_id):
         """Apply to the project's open call, for your organisation."""
         try:
@@ -61,6 +63,7 @@ class Decision(MethodView):
     @require_scopes("projects:write")
     @blp.arguments(DecisionIn)
     @blp.response(200, ApplicationOut)
+    @problems(409)
     def post(self, payload, application_id):
         """Accept (as lead or partner) or reject, with a reason: the owner's admins."""
         with db.transaction() as session:
@@ -78,6 +81,7 @@ class Decision(MethodView):
 class Withdrawal(MethodView):
     @require_scopes("projects:apply")
     @blp.response(200, ApplicationOut)
+    @problems(409)
     def post(self, application_id):
         """Withdraw a pending application: the applicant's members."""
         with db.transaction() as session:

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.auth import authenticated, current_caller, require_auth, require_scopes
+from shared.openapi import problems
 from shared.pagination import next_link
 
 from ..domain import access, audit, projects, search
@@ -71,6 +72,7 @@ class ProjectItem(MethodView):
     @require_scopes("projects:write")
     @blp.arguments(ProjectPatch)
     @blp.response(200, ProjectOut)
+    @problems(409)
     def patch(self, payload, project_id):
         """Change a project (the owner organisation's members)."""
         caller = authenticated()
@@ -84,6 +86,7 @@ class Transitions(MethodView):
     @require_scopes("projects:write")
     @blp.arguments(TransitionIn)
     @blp.response(200, ProjectOut)
+    @problems(409)
     def post(self, payload, project_id):
         """Move the project to another state (the owner's admins); recorded with who and when."""
         caller = authenticated()
@@ -125,6 +128,7 @@ class Milestones(MethodView):
     @require_scopes("projects:write")
     @blp.arguments(MilestoneIn)
     @blp.response(201, MilestoneOut)
+    @problems(409)
     def post(self, payload, project_id):
         """Add a milestone to an active project (the owner's members)."""
         with db.transaction() as session:
@@ -136,6 +140,7 @@ class MilestoneItem(MethodView):
     @require_scopes("projects:write")
     @blp.arguments(MilestonePatch)
     @blp.response(200, MilestoneOut)
+    @problems(409)
     def patch(self, payload, project_id, milestone_id):
         """Change a milestone's dates or progress."""
         with db.transaction() as session:
