@@ -80,3 +80,25 @@ def add_membership_since() -> None:
 def drop_membership_since() -> None:
     with op.batch_alter_table("memberships") as batch:
         batch.drop_column("since")
+
+
+def add_access_revocations() -> None:
+    """`access_revocations`: one "not before" per person, organisation or client
+    (`shared.revocation`)."""
+    op.create_table(
+        "access_revocations",
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=False),
+        sa.Column("not_before", UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "subject", name=op.f("pk_access_revocations")),
+    )
+    with op.batch_alter_table("access_revocations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_access_revocations_not_before"), ["not_before"], unique=False
+        )
+
+
+def drop_access_revocations() -> None:
+    with op.batch_alter_table("access_revocations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_access_revocations_not_before"))
+    op.drop_table("access_revocations")

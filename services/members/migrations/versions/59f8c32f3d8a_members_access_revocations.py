@@ -8,12 +8,8 @@ Create Date: 2026-12-03 09:00:00.000000
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
+from shared.migration_steps import add_access_revocations, drop_access_revocations
 
-import shared.db
-
-# revision identifiers, used by Alembic.
 revision: str = "59f8c32f3d8a"
 down_revision: str | Sequence[str] | None = "e5f6a7b8c9d0"
 branch_labels: str | Sequence[str] | None = None
@@ -21,22 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """One "not before" per person, organisation or client (shared.revocation)."""
-    op.create_table(
-        "access_revocations",
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("subject", sa.String(length=64), nullable=False),
-        sa.Column("not_before", shared.db.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("kind", "subject", name=op.f("pk_access_revocations")),
-    )
-    with op.batch_alter_table("access_revocations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_access_revocations_not_before"), ["not_before"], unique=False
-        )
+    add_access_revocations()
 
 
 def downgrade() -> None:
-    """Downgrade schema."""
-    with op.batch_alter_table("access_revocations", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_access_revocations_not_before"))
-    op.drop_table("access_revocations")
+    drop_access_revocations()
