@@ -40,6 +40,9 @@ def app(notifications_app):
 
     saved = dict(notifications_app.config)
     notifications_app.config.update(TEST_CONFIG)
+    # A clean slate: end-to-end packages before this one leave endpoints and due messages that
+    # would fill a delivery batch ahead of this test's.
+    empty(db)
     with notifications_app.app_context():
         yield notifications_app
     notifications_app.config.clear()
