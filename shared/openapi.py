@@ -7,14 +7,15 @@ each operation the statuses the shared layers can answer for it, so no view list
 
 - 401 everywhere: any `/api/` request with a malformed, expired or foreign bearer token;
 - 403 wherever a token is taken (every operation not documented `security: []`): the
-  organisation status rule (pending, suspended) and the domain's own checks refuse callers in
-  views no `shared.auth` decorator guards, so a narrower rule would lie;
+  operation's access rule (`shared.policy`) and the domain's own checks (whose project, whose
+  application) refuse callers;
 - 400, 413, 415, 422 where a body is read; 422 where a query is parsed; 404 for path parameters;
 - whatever the domain adds (409, 410, 429, a 403 or 404 of its own), declared on the view with
   `@problems(...)`.
 
-Operations no `shared.auth` decorator guards take a token but do not need one: their `security`
-says so (`[{}, {"bearerAuth": []}]`).
+Each operation's `security` and `x-access` come from its declared rule (`shared.policy`): the
+scope an integrator client needs, whether anonymous callers pass (`{}` first), the roles and the
+organisation statuses a person needs.
 """
 
 from __future__ import annotations
@@ -27,13 +28,11 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from shared import auth, i18n
+from shared import i18n, policy
 from shared.errors import PROBLEM_MIMETYPE
 from shared.field_errors import FIELD_ERROR_CODES
 
 BODY_STATUSES = (400, 413, 415, 422)
-GUARDS_THAT_FORBID = ("require_roles", "require_scopes", "require_organisation")
-OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
 
 
 class FieldErrorSchema(Schema):
@@ -78,17 +77,6 @@ def problems(*statuses: int):
     return decorator
 
 
-def _guards(function) -> set[str]:
-    """The `shared.auth` decorators around a view: their wrappers' code lives in that module."""
-    found = set()
-    while function is not None:
-        code = getattr(function, "__code__", None)
-        if code is not None and code.co_filename == auth.__file__:
-            found.add(code.co_qualname.split(".", 1)[0])
-        function = getattr(function, "__wrapped__", None)
-    return found
-
-
 def _statuses(function) -> set[str]:
     found = set()
     while function is not None:
@@ -107,12 +95,11 @@ class ProblemResponses(BasePlugin):
         if rule is None or not operations:
             return
         view = self.app.view_functions[rule.endpoint]
-        view_class = getattr(view, "view_class", None)
         for method, operation in operations.items():
-            function = getattr(view_class, method, None) if view_class else view
-            guards = _guards(function)
+            function = policy.operation_function(view, method)
+            access = policy.rule_of(function)
             statuses = {401, *_statuses(function)}
-            if guards & set(GUARDS_THAT_FORBID) or operation.get("security") != []:
+            if operation.get("security") != []:
                 statuses.add(403)
             if "requestBody" in operation:
                 statuses.update(BODY_STATUSES)
@@ -125,8 +112,9 @@ class ProblemResponses(BasePlugin):
             for status in sorted(statuses):
                 if str(status) not in documented:
                     responses[status] = http.HTTPStatus(status).name
-            if not guards and "security" not in operation:
-                operation["security"] = OPTIONAL_BEARER
+            if access is not None:
+                operation.setdefault("security", access.security())
+                operation["x-access"] = access.describe()
 
 
 def localized_text_property(self, field, ret, **kwargs) -> dict:

@@ -9,7 +9,7 @@ def create_app(config: dict | None = None, key_source=None):
 
     from .api import blueprints
     from .error_codes import CODES
-    from .models import access_revocations, db
+    from .models import Organisation, access_revocations, db
     from .settings import extra_config
 
     return create_service_app(
@@ -26,4 +26,5 @@ def create_app(config: dict | None = None, key_source=None):
         revocations=access_revocations,
         config={**extra_config(), **(config or {})},
         codes=CODES,
+        organisations=Organisation,
     )

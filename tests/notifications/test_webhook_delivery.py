@@ -327,3 +327,25 @@ def test_each_attempt_records_what_triggered_it(client, world, sink):
     assert triggers == ["scheduled", "retry", "test", "replay", "recovery", "recovery"]
     shown = client.get(f"{base}/attempts", headers=_admin(org)).json["items"]
     assert [a["trigger"] for a in shown] == list(reversed(triggers))
+
+
+def test_a_suspended_organisations_deliveries_are_held_until_it_is_reinstated(client, world, sink):
+    org = world.organisation()
+    endpoint = _endpoint(client, org, sink.url, event_types=["organisation.updated"])
+    from shared.events import catalogue
+
+    example = catalogue.latest("organisation.updated").example
+    suspended = {**example, "id": org, "status": "suspended"}
+    handle("organisation.suspended", suspended)
+    handle("organisation.updated", {**suspended, "city": "Valbonne"})
+    assert delivery.deliver_due(db) == 0
+    with db.transaction() as session:
+        held = session.scalars(
+            select(WebhookMessage.status).where(WebhookMessage.endpoint_id == _uuid(endpoint["id"]))
+        ).all()
+    assert held == ["pending"] and sink.requests == []
+
+    handle("organisation.verified", {**suspended, "status": "verified"})
+    _drain()
+    delivered = [json.loads(r["body"])["data"]["city"] for r in sink.requests]
+    assert "Valbonne" in delivered
