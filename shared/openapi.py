@@ -15,6 +15,9 @@ each operation the statuses the shared layers can answer for it, so no view list
 
 Operations no `shared.auth` decorator guards take a token but do not need one: their `security`
 says so (`[{}, {"bearerAuth": []}]`).
+
+Requests the platform sends rather than answers (signed webhooks) go in the document's top-level
+`webhooks` section (OpenAPI 3.1) through `PlatformApi.webhook`, with the Standard Webhooks headers.
 """
 
 from __future__ import annotations
@@ -32,6 +35,36 @@ from shared.errors import PROBLEM_MIMETYPE
 from shared.field_errors import FIELD_ERROR_CODES
 
 BODY_STATUSES = (400, 413, 415, 422)
+# https://www.standardwebhooks.com/: what signs every request the platform sends an endpoint.
+STANDARD_WEBHOOK_HEADERS = (
+    {
+        "name": "webhook-id",
+        "in": "header",
+        "required": True,
+        "description": "The message's id: the same on every retry and replay of it, so a "
+        "receiver ignores one it has already processed.",
+        "schema": {"type": "string", "minLength": 1},
+    },
+    {
+        "name": "webhook-timestamp",
+        "in": "header",
+        "required": True,
+        "description": "When this attempt was sent, in Unix seconds; refuse one too far from now.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    {
+        "name": "webhook-signature",
+        "in": "header",
+        "required": True,
+        "description": "Space-separated `v1,<base64 HMAC-SHA256>` signatures of "
+        "`{webhook-id}.{webhook-timestamp}.{raw body}`, one per valid secret of the endpoint "
+        "(two while a rotated secret overlaps the new one).",
+        "schema": {
+            "type": "string",
+            "pattern": "^v1,[A-Za-z0-9+/]+={0,2}( v1,[A-Za-z0-9+/]+={0,2})*$",
+        },
+    },
+)
 GUARDS_THAT_FORBID = ("require_roles", "require_scopes", "require_organisation")
 OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
 
@@ -177,6 +210,25 @@ class PlatformApi(Api):
     def __init__(self, app, error_codes: dict[str, str]):
         self.error_codes = error_codes
         super().__init__(app, spec_kwargs={"extra_plugins": [ProblemResponses(app)]})
+
+    def webhook(
+        self, name: str, *, summary: str, description: str, body: dict, responses: dict, example
+    ) -> None:
+        """A request the platform sends to integrators' endpoints, in the top-level `webhooks`
+        section: a signed `POST` whose JSON body is `body` (a schema or a `$ref`)."""
+        self.spec.options.setdefault("webhooks", {})[name] = {
+            "post": {
+                "summary": summary,
+                "description": description,
+                "parameters": [dict(header) for header in STANDARD_WEBHOOK_HEADERS],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": body, "example": example}},
+                },
+                "responses": responses,
+                "security": [],
+            }
+        }
 
     def _register_responses(self):
         self.spec.components.schema("FieldError", schema=FieldErrorSchema)
