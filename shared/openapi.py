@@ -23,6 +23,7 @@ Requests the platform sends rather than answers (signed webhooks) go in the docu
 from __future__ import annotations
 
 import http
+import re
 from collections.abc import Iterable
 
 from apispec import BasePlugin
@@ -242,6 +243,32 @@ class PlatformApi(Api):
         self.ma_plugin.converter.add_attribute_function(localized_text_property)
         self.ma_plugin.converter.add_attribute_function(url_property)
         self.ma_plugin.converter.add_attribute_function(nullable_enum)
+        self.ma_plugin.converter.add_attribute_function(enum_varnames)
+
+
+def enum_varnames(self, field, ret, **kwargs) -> dict:
+    """`x-enum-varnames` for a string enum whose values name the same identifier once their
+    symbols are dropped (`Etc/GMT+1`, `Etc/GMT-1`, `Etc/GMT1`): client generators build an enum
+    class from the values and refuse such duplicates. Null is no enum member there, so the names
+    follow the other values."""
+    values = [v for v in ret.get("enum") or () if v is not None]
+    if not values or not all(isinstance(v, str) for v in values):
+        return {}
+    plain = {re.sub(r"[^0-9A-Za-z]", "", v).upper() for v in values}
+    if len(plain) == len(values):
+        return {}
+    names = [_identifier(v) for v in values]
+    if len(set(names)) != len(names):
+        raise ValueError(f"enum values of {field} name the same identifier: {values}")
+    return {"x-enum-varnames": names}
+
+
+def _identifier(value: str) -> str:
+    """An upper-case identifier for an enum value, a sign before a digit spelled out."""
+    spelled = re.sub(r"\+(?=\d)", "_PLUS_", value)
+    spelled = re.sub(r"-(?=\d)", "_MINUS_", spelled)
+    name = re.sub(r"[^0-9A-Za-z]+", "_", spelled).strip("_").upper()
+    return name if name[:1].isalpha() else f"VALUE_{name}"
 
 
 def _error_statuses() -> Iterable[http.HTTPStatus]:
