@@ -152,6 +152,9 @@ class ProblemResponses(BasePlugin):
                 statuses.update(BODY_STATUSES)
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):
                 statuses.add(422)
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter.get("schema"), dict):
+                    _never_null(parameter["schema"])
             if rule.arguments:
                 statuses.add(404)
             responses = operation.setdefault("responses", {})
@@ -161,6 +164,19 @@ class ProblemResponses(BasePlugin):
                     responses[status] = http.HTTPStatus(status).name
             if not guards and "security" not in operation:
                 operation["security"] = OPTIONAL_BEARER
+
+
+def _never_null(schema: dict) -> None:
+    """A query, path or header parameter is text: it may be absent, never null (a `null` in
+    its schema made client generators build one type per branch of the union)."""
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types:
+        rest = [t for t in types if t != "null"]
+        schema["type"] = rest[0] if len(rest) == 1 else rest
+    if "enum" in schema:
+        schema["enum"] = [value for value in schema["enum"] if value is not None]
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
 
 
 def localized_text_property(self, field, ret, **kwargs) -> dict:
