@@ -16,11 +16,15 @@ each operation the statuses the shared layers can answer for it, so no view list
 Each operation's `security` and `x-access` come from its declared rule (`shared.policy`): the
 scope an integrator client needs, whether anonymous callers pass (`{}` first), the roles and the
 organisation statuses a person needs.
+
+Requests the platform sends rather than answers (signed webhooks) go in the document's top-level
+`webhooks` section (OpenAPI 3.1) through `PlatformApi.webhook`, with the Standard Webhooks headers.
 """
 
 from __future__ import annotations
 
 import http
+import re
 from collections.abc import Iterable
 
 from apispec import BasePlugin
@@ -33,6 +37,36 @@ from shared.errors import PROBLEM_MIMETYPE
 from shared.field_errors import FIELD_ERROR_CODES
 
 BODY_STATUSES = (400, 413, 415, 422)
+# https://www.standardwebhooks.com/: what signs every request the platform sends an endpoint.
+STANDARD_WEBHOOK_HEADERS = (
+    {
+        "name": "webhook-id",
+        "in": "header",
+        "required": True,
+        "description": "The message's id: the same on every retry and replay of it, so a "
+        "receiver ignores one it has already processed.",
+        "schema": {"type": "string", "minLength": 1},
+    },
+    {
+        "name": "webhook-timestamp",
+        "in": "header",
+        "required": True,
+        "description": "When this attempt was sent, in Unix seconds; refuse one too far from now.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    {
+        "name": "webhook-signature",
+        "in": "header",
+        "required": True,
+        "description": "Space-separated `v1,<base64 HMAC-SHA256>` signatures of "
+        "`{webhook-id}.{webhook-timestamp}.{raw body}`, one per valid secret of the endpoint "
+        "(two while a rotated secret overlaps the new one).",
+        "schema": {
+            "type": "string",
+            "pattern": "^v1,[A-Za-z0-9+/]+={0,2}( v1,[A-Za-z0-9+/]+={0,2})*$",
+        },
+    },
+)
 
 
 class FieldErrorSchema(Schema):
@@ -105,6 +139,9 @@ class ProblemResponses(BasePlugin):
                 statuses.update(BODY_STATUSES)
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):
                 statuses.add(422)
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter.get("schema"), dict):
+                    _never_null(parameter["schema"])
             if rule.arguments:
                 statuses.add(404)
             responses = operation.setdefault("responses", {})
@@ -115,6 +152,19 @@ class ProblemResponses(BasePlugin):
             if access is not None:
                 operation.setdefault("security", access.security())
                 operation["x-access"] = access.describe()
+
+
+def _never_null(schema: dict) -> None:
+    """A query, path or header parameter is text: it may be absent, never null (a `null` in
+    its schema made client generators build one type per branch of the union)."""
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types:
+        rest = [t for t in types if t != "null"]
+        schema["type"] = rest[0] if len(rest) == 1 else rest
+    if "enum" in schema:
+        schema["enum"] = [value for value in schema["enum"] if value is not None]
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
 
 
 def localized_text_property(self, field, ret, **kwargs) -> dict:
@@ -166,6 +216,25 @@ class PlatformApi(Api):
         self.error_codes = error_codes
         super().__init__(app, spec_kwargs={"extra_plugins": [ProblemResponses(app)]})
 
+    def webhook(
+        self, name: str, *, summary: str, description: str, body: dict, responses: dict, example
+    ) -> None:
+        """A request the platform sends to integrators' endpoints, in the top-level `webhooks`
+        section: a signed `POST` whose JSON body is `body` (a schema or a `$ref`)."""
+        self.spec.options.setdefault("webhooks", {})[name] = {
+            "post": {
+                "summary": summary,
+                "description": description,
+                "parameters": [dict(header) for header in STANDARD_WEBHOOK_HEADERS],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": body, "example": example}},
+                },
+                "responses": responses,
+                "security": [],
+            }
+        }
+
     def _register_responses(self):
         self.spec.components.schema("FieldError", schema=FieldErrorSchema)
         self.spec.components.schema("Problem", schema=ProblemSchema)
@@ -178,6 +247,32 @@ class PlatformApi(Api):
         self.ma_plugin.converter.add_attribute_function(localized_text_property)
         self.ma_plugin.converter.add_attribute_function(url_property)
         self.ma_plugin.converter.add_attribute_function(nullable_enum)
+        self.ma_plugin.converter.add_attribute_function(enum_varnames)
+
+
+def enum_varnames(self, field, ret, **kwargs) -> dict:
+    """`x-enum-varnames` for a string enum whose values name the same identifier once their
+    symbols are dropped (`Etc/GMT+1`, `Etc/GMT-1`, `Etc/GMT1`): client generators build an enum
+    class from the values and refuse such duplicates. Null is no enum member there, so the names
+    follow the other values."""
+    values = [v for v in ret.get("enum") or () if v is not None]
+    if not values or not all(isinstance(v, str) for v in values):
+        return {}
+    plain = {re.sub(r"[^0-9A-Za-z]", "", v).upper() for v in values}
+    if len(plain) == len(values):
+        return {}
+    names = [_identifier(v) for v in values]
+    if len(set(names)) != len(names):
+        raise ValueError(f"enum values of {field} name the same identifier: {values}")
+    return {"x-enum-varnames": names}
+
+
+def _identifier(value: str) -> str:
+    """An upper-case identifier for an enum value, a sign before a digit spelled out."""
+    spelled = re.sub(r"\+(?=\d)", "_PLUS_", value)
+    spelled = re.sub(r"-(?=\d)", "_MINUS_", spelled)
+    name = re.sub(r"[^0-9A-Za-z]+", "_", spelled).strip("_").upper()
+    return name if name[:1].isalpha() else f"VALUE_{name}"
 
 
 def _error_statuses() -> Iterable[http.HTTPStatus]:
