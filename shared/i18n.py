@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LOCALES = ("en", "fr", "zh")
 DEFAULT_LOCALE = "en"
@@ -26,24 +28,12 @@ def pick(text: dict | None, language: str | None) -> str | None:
 
 
 def negotiate(accept_language: str | None) -> str:
-    """The first supported locale in an Accept-Language header (zh-CN, zh-Hans count as zh)."""
+    """The best supported locale in an Accept-Language header by its weights (werkzeug's
+    matching: an exact tag first, then the primary one, so zh-CN and zh-Hans count as zh)."""
     if not accept_language:
         return DEFAULT_LOCALE
-    weighted = []
-    for part in accept_language.split(","):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        weighted.append((quality, tag.strip().lower()))
-    for _quality, tag in sorted(weighted, key=lambda item: -item[0]):
-        primary = tag.split("-")[0]
-        if primary in LOCALES:
-            return primary
-    return DEFAULT_LOCALE
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(LOCALES, default=DEFAULT_LOCALE)
 
 
 class LocalizedText(fields.Dict):

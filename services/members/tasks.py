@@ -80,14 +80,6 @@ def send_registration_notice(user_id: str) -> bool:
         return mail.send_registration_notice(session, user.id)
 
 
-def enqueue_quietly(task, *args) -> None:
-    """Like `enqueue`, with the arguments (an e-mail address typed by anyone) kept out of logs."""
-    try:
-        task.apply_async(args=args, argsrepr="(...)", retry=False)
-    except Exception:
-        log.warning("could not enqueue %s", task.name, exc_info=True)
-
-
 @celery_app.task(name="members.send_unsent_account_emails", time_limit=120, soft_time_limit=100)
 def send_unsent_account_emails() -> int:
     """Beat sweeper: enqueue account e-mails whose enqueue was lost (broker down at commit)."""
@@ -98,9 +90,13 @@ def send_unsent_account_emails() -> int:
     return len(due)
 
 
-def enqueue(task, *args) -> None:
-    """Enqueue after commit; a broker outage is logged, and the beat sweeper catches up."""
+def enqueue(task, *args, quiet: bool = False) -> None:
+    """Enqueue after commit; a broker outage is logged, and the beat sweeper catches up.
+
+    `quiet` keeps the arguments (an e-mail address typed by anyone) out of the logs.
+    """
+    shown = "(...)" if quiet else repr(args)
     try:
-        task.apply_async(args=args, retry=False)
+        task.apply_async(args=args, argsrepr=shown, retry=False)
     except Exception:  # the write is committed: never turn it into an error page
-        log.warning("could not enqueue %s%r; the sweeper will", task.name, args, exc_info=True)
+        log.warning("could not enqueue %s%s; the sweeper will", task.name, shown, exc_info=True)

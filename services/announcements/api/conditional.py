@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from cachetools import LRUCache
 from flask import Response, request
 
 from ..domain import feeds
@@ -15,7 +15,7 @@ from ..models import db
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CACHE_SIZE = 64
-_cache: OrderedDict[str, object] = OrderedDict()
+_cache: LRUCache[str, object] = LRUCache(maxsize=CACHE_SIZE)
 _cache_lock = threading.Lock()
 
 
@@ -57,13 +57,9 @@ def rendered(etag: str, render: Callable[[], object]):
     exactly what rendering again would give.
     """
     with _cache_lock:
-        body = _cache.get(etag)
-        if body is not None:
-            _cache.move_to_end(etag)
-            return body
-    body = render()
-    with _cache_lock:
-        _cache[etag] = body
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+        body = _cache.get(etag)  # a hit counts as a use: the least recently used goes first
+    if body is None:
+        body = render()
+        with _cache_lock:
+            _cache[etag] = body
     return body

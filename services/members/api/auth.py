@@ -253,9 +253,9 @@ class PasswordReset(MethodView):
         few e-mails an hour however many are asked for.
         """
         rate_limits.ensure_reset_allowed(client_address.of_request(request))
-        from ..tasks import enqueue_quietly, request_password_reset
+        from ..tasks import enqueue, request_password_reset
 
-        enqueue_quietly(request_password_reset, payload["email"])
+        enqueue(request_password_reset, payload["email"], quiet=True)
         return {}, 202
 
 
