@@ -27,6 +27,16 @@ def pick(text: dict | None, language: str | None) -> str | None:
     return None
 
 
+# The zone a reader of each language most likely lives in: times are shown in it when the reader
+# has not chosen one (a profile's zone, `?tz=`). English readers get none: the event's own zone.
+LANGUAGE_ZONES = {"fr": "Europe/Paris", "zh": "Asia/Shanghai"}
+
+
+def usual_zone(language: str | None) -> str | None:
+    """The usual zone of a language's readers (see LANGUAGE_ZONES), or None."""
+    return LANGUAGE_ZONES.get(language or "")
+
+
 def negotiate(accept_language: str | None) -> str:
     """The best supported locale in an Accept-Language header by its weights (werkzeug's
     matching: an exact tag first, then the primary one, so zh-CN and zh-Hans count as zh)."""

@@ -17,11 +17,12 @@ from babel.dates import format_date, format_time, get_datetime_format, get_timez
 from flask import Blueprint
 from flask_babel import get_locale
 
+from shared.i18n import usual_zone
+
 from .auth import current_person
 from .i18n import babel_locale
 
 # The zone a reader without a valid profile zone sees times in, by the page's language.
-LANGUAGE_ZONES = {"fr": "Europe/Paris", "zh": "Asia/Shanghai", "en": "UTC"}
 
 
 def _locale() -> str:
@@ -45,7 +46,7 @@ def reader_zone() -> str:
     person = current_person() or {}
     if usable_zone(person.get("timezone")):
         return person["timezone"]
-    return LANGUAGE_ZONES.get(str(get_locale()), "UTC")
+    return usual_zone(str(get_locale())) or "UTC"
 
 
 def parse(value) -> datetime | None:

@@ -7,13 +7,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import request
 
 from shared.auth import Caller
+from shared.i18n import usual_zone
 
 from ..domain import times
 from ..domain.announcements import audience_of
 from ..models import Announcement
-
-# A reader without `?tz=` sees event times in their language's usual zone, if it has one.
-LANGUAGE_ZONES = {"fr": "Europe/Paris", "zh": "Asia/Shanghai"}
 
 
 def _known_zone(name: str) -> bool:
@@ -32,9 +30,7 @@ def reader_zone(tz: str | None, caller: Caller | None) -> str | None:
         return tz
     if caller is not None and caller.timezone and _known_zone(caller.timezone):
         return caller.timezone
-    if caller is not None and caller.language in LANGUAGE_ZONES:
-        return LANGUAGE_ZONES[caller.language]
-    return None
+    return usual_zone(caller.language) if caller is not None else None
 
 
 def present(announcement: Announcement, zone: str | None, registrations=None) -> dict:
