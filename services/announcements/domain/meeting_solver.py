@@ -1,14 +1,16 @@
 """The organiser's scheduler: fit accepted brokerage meetings into slots, tables and online rooms.
 
 `solve` maximises the meetings scheduled, then minimises each party's idle slots, with OR-Tools
-CP-SAT under a time limit; the first-fit `greedy` (what a simple scheduler does) is its hint and
-its fallback, and `upper_bound` (the LP relaxation) says how far from the best possible it is.
-Meetings that no schedule could place are set aside with a reason before anything is solved.
-Pure computation: no database, no Flask; the Celery task feeds it and stores what it returns.
+CP-SAT under a time limit. Its hint is the better of the first-fit `greedy` (what a simple
+scheduler does) and a first fit guided by the LP relaxation, whose optimum is also the
+`upper_bound` the result's gap is measured against. Meetings no schedule could place are set aside
+with a reason before anything is solved. Pure computation: no database, no Flask; the Celery task
+feeds it and stores what it returns.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +21,8 @@ from services.announcements.domain import (
     meeting_solver_greedy,
 )
 from services.announcements.domain.meeting_solver_prepare import Prepared, prepare
+
+log = logging.getLogger(__name__)
 
 NO_COMMON_SESSION = "no_common_session"
 NO_COMMON_WORKING_HOURS = "no_common_working_hours"
@@ -75,7 +79,8 @@ def solve(instance: Instance, time_limit: float = 30.0) -> Result:
     """The best schedule CP-SAT finds in `time_limit` seconds (all included), never below greedy.
 
     Two lexicographic phases: the most meetings, then (their number held) the fewest idle slots.
-    When CP-SAT fails or finds nothing better, the greedy schedule is returned, marked "greedy".
+    When CP-SAT fails or finds nothing, the hint (first fit, or the LP-guided first fit when that
+    places more) is returned, marked "greedy".
     """
     started = time.monotonic()
     deadline = started + time_limit
@@ -87,9 +92,13 @@ def solve(instance: Instance, time_limit: float = 30.0) -> Result:
     hint = max(first_fit, meeting_solver_greedy.guided(prepared, values), key=len)
     # When the hint already reaches the bound, its count is proven best: only idle slots are left.
     reached = len(prepared.fixed) + len(hint) >= bound
-    outcome = meeting_solver_cpsat.optimise(
-        prepared, hint, deadline, count=len(hint) if reached else None
-    )
+    try:
+        outcome = meeting_solver_cpsat.optimise(
+            prepared, hint, deadline, count=len(hint) if reached else None
+        )
+    except Exception:  # a solver crash must not cost the organiser the schedule greedy found
+        log.exception("CP-SAT failed; the greedy schedule stands")
+        outcome = None
     if outcome is None or len(outcome.placed) < len(hint):
         return _result(prepared, hint, "greedy", False, bound, started)
     bound = min(bound, len(prepared.fixed) + outcome.bound)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 WORKERS = 2  # the platform's worker machines have two cores; more workers only share them
 COUNT_SHARE = 0.8  # of the time left, what phase 1 may take when it cannot prove its optimum
 SHORTEST_PHASE = 0.05  # seconds: less than this left is not worth starting a phase
+READING_MARGIN = 0.2  # seconds kept from CP-SAT for reading its answer and numbering tables
 TOLERANCE = 1e-6
 
 
@@ -87,7 +88,7 @@ def optimise(
 
 
 def _seconds_left(deadline: float) -> float:
-    return deadline - time.monotonic()
+    return deadline - READING_MARGIN - time.monotonic()
 
 
 def _run(

@@ -35,21 +35,20 @@ def place_in_order(prepared: Prepared, choices: list[Key]) -> dict[str, str]:
             busy[party][session].extend(indices)
     tables_used: dict[str, int] = defaultdict(int)
     placed: dict[str, str] = {}
-    for meeting in prepared.free:
-        for slot in prepared.candidates[meeting.id]:
-            if not meeting.online and tables_used[slot] >= prepared.capacity[slot]:
-                continue
-            session, index = prepared.position[slot]
-            if any(
-                abs(index - j) <= gap
-                for party in (meeting.a, meeting.b)
-                for j in busy[party][session]
-            ):
-                continue
-            placed[meeting.id] = slot
-            busy[meeting.a][session].append(index)
-            busy[meeting.b][session].append(index)
-            if not meeting.online:
-                tables_used[slot] += 1
-            break
+    meetings = {meeting.id: meeting for meeting in prepared.free}
+    for meeting_id, slot in choices:
+        meeting = meetings[meeting_id]
+        if meeting_id in placed:
+            continue
+        if not meeting.online and tables_used[slot] >= prepared.capacity[slot]:
+            continue
+        session, index = prepared.position[slot]
+        parties = (meeting.a, meeting.b)
+        if any(abs(index - j) <= gap for party in parties for j in busy[party][session]):
+            continue
+        placed[meeting_id] = slot
+        busy[meeting.a][session].append(index)
+        busy[meeting.b][session].append(index)
+        if not meeting.online:
+            tables_used[slot] += 1
     return placed
