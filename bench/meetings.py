@@ -28,7 +28,7 @@ from services.announcements.domain.meeting_solver import (
     solve,
     upper_bound,
 )
-from services.announcements.domain.meeting_solver_check import idle_slots, violations
+from services.announcements.domain.meeting_solver_check import idle_gaps, violations
 
 AIM_OF_BOUND = 0.98
 AIM_SECONDS = 30.0
@@ -147,11 +147,11 @@ def main() -> None:
 
 def _line(label: str, problem: Instance, result: Result, bound: int) -> None:
     scheduled = len(result.assignments)
-    idle = idle_slots(problem, result) / len(problem.parties)
+    idle = idle_gaps(problem, result) / len(problem.parties)
     print(
         f"{label:<44} {scheduled:6d} meetings = {scheduled / bound:6.1%} of bound; "
         f"{result.wall_seconds:5.1f} s; gap reported {result.gap:.1%}; "
-        f"{idle:.2f} idle slots per participant",
+        f"{idle:.2f} idle gaps per participant",
         flush=True,
     )
 

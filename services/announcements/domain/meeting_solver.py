@@ -1,6 +1,6 @@
 """The organiser's scheduler: fit accepted brokerage meetings into slots, tables and online rooms.
 
-`solve` maximises the meetings scheduled, then minimises each party's idle slots, with OR-Tools
+`solve` maximises the meetings scheduled, then minimises each party's idle gaps, with OR-Tools
 CP-SAT under a time limit. Its hint is the better of the first-fit `greedy` (what a simple
 scheduler does) and a first fit guided by the LP relaxation, whose optimum is also the
 `upper_bound` the result's gap is measured against. Meetings no schedule could place are set aside
@@ -69,7 +69,7 @@ class Result:
         str, str
     ]  # meeting id -> NO_COMMON_SESSION | NO_COMMON_WORKING_HOURS | CAPACITY
     solver: str  # "cp-sat" or "greedy"
-    optimal: bool  # proven: the most meetings, and among those the fewest idle slots
+    optimal: bool  # proven: the most meetings, and among those the fewest idle gaps
     bound: int  # no schedule has more meetings than this
     gap: float  # (bound - scheduled) / bound: 0.0 when the count is proven best
     wall_seconds: float
@@ -78,7 +78,7 @@ class Result:
 def solve(instance: Instance, time_limit: float = 30.0) -> Result:
     """The best schedule CP-SAT finds in `time_limit` seconds (all included), never below greedy.
 
-    Two lexicographic phases: the most meetings, then (their number held) the fewest idle slots.
+    Two lexicographic phases: the most meetings, then (their number held) the fewest idle gaps.
     When CP-SAT fails or finds nothing, the hint (first fit, or the LP-guided first fit when that
     places more) is returned, marked "greedy".
     """
@@ -90,7 +90,7 @@ def solve(instance: Instance, time_limit: float = 30.0) -> Result:
         return _result(prepared, {}, "greedy", True, len(prepared.fixed), started)
     bound, values = meeting_solver_bound.relaxation(prepared, deadline - time.monotonic())
     hint = max(first_fit, meeting_solver_greedy.guided(prepared, values), key=len)
-    # When the hint already reaches the bound, its count is proven best: only idle slots are left.
+    # When the hint already reaches the bound, its count is proven best: only idle gaps are left.
     reached = len(prepared.fixed) + len(hint) >= bound
     try:
         outcome = meeting_solver_cpsat.optimise(

@@ -1,4 +1,4 @@
-"""Check a schedule against its instance from scratch, and count its idle slots.
+"""Check a schedule against its instance from scratch, and count its idle gaps.
 
 Independent of the models that built the schedule, so the benchmark (and anyone debugging one
 run) can tell a broken schedule from a good one.
@@ -7,6 +7,7 @@ run) can tell a broken schedule from a good one.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -67,8 +68,8 @@ def violations(instance: Instance, result: Result) -> list[str]:
     return problems
 
 
-def idle_slots(instance: Instance, result: Result) -> int:
-    """Free slots between each party's first and last meeting of a session, beyond the gaps."""
+def idle_gaps(instance: Instance, result: Result) -> int:
+    """How often parties wait between two of their meetings, beyond the gap, summed."""
     order = _positions(instance)
     meetings = {m.id: m for m in instance.meetings}
     held: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -78,7 +79,7 @@ def idle_slots(instance: Instance, result: Result) -> int:
         held[meetings[meeting_id].b, session].append(index)
     step = 1 + instance.gap_slots
     return sum(
-        max(0, max(indices) - min(indices) - step * (len(indices) - 1)) for indices in held.values()
+        sum(1 for x, y in pairwise(sorted(indices)) if y - x > step) for indices in held.values()
     )
 
 

@@ -1,8 +1,8 @@
 """The CP-SAT model: a boolean per (meeting, candidate slot), solved in two lexicographic phases.
 
 Phase 1 maximises the meetings placed, from the greedy schedule as a hint. Phase 2 holds that
-number and minimises the idle slots of each party in each session (free slots between its first
-and last meeting beyond the required gaps), from phase 1's schedule. Solving in phases rather
+number and minimises the idle gaps of each party in each session (the times it waits between two
+runs of meetings, beyond the required gap), from phase 1's schedule. Solving in phases rather
 than with one weighted objective keeps phase 1's bound a bound on meetings, and lets the time go
 first to what matters most.
 """
@@ -71,8 +71,8 @@ def optimise(
 
     if _seconds_left(deadline) < SHORTEST_PHASE:
         return Outcome(placed, False, bound)
-    idle = _IdleSlots(model, prepared, x)
-    if not idle.terms:
+    idle = _IdleGaps(model, prepared, x)
+    if not idle.starts:
         return Outcome(placed, count_proven, bound)
     model.clear_objective()
     model.clear_hints()
@@ -80,7 +80,7 @@ def optimise(
         model.add_hint(var, placed.get(key[0]) == key[1])
     idle.hint(model, placed)
     model.add(total >= len(placed))
-    model.minimize(cp_model.LinearExpr.sum([term.idle for term in idle.terms]))
+    model.minimize(idle.objective)
     solver, idle_proven = _run(model, _seconds_left(deadline), workers)
     if solver is None:
         return Outcome(placed, False, bound)
@@ -111,20 +111,12 @@ def _placed(solver: cp_model.CpSolver, x: dict[Key, cp_model.IntVar]) -> dict[st
     return {meeting: slot for (meeting, slot), var in x.items() if solver.boolean_value(var)}
 
 
-@dataclass(frozen=True)
-class _Term:
-    party: str
-    session: str
-    first: cp_model.IntVar
-    last: cp_model.IntVar
-    idle: cp_model.IntVar
+class _IdleGaps:
+    """Per party and session, the idle gaps between its meetings: runs of meetings, less one.
 
-
-class _IdleSlots:
-    """Per party and session: first and last busy slot, and idle = span - meetings - gaps.
-
-    Only where two meetings could happen; with k meetings, idle >= last - first - (1+gap)(k-1).
-    With none, first and last are free and the right-hand side can go to zero or below.
+    A run starts at slot t when the party meets at t but not at t-gap-1 (the closest its previous
+    meeting may be); with k runs in a session it attends, the party waits k-1 times. Counted as
+    booleans per slot, this needs no big-M terms, so CP-SAT proves small instances optimal.
     """
 
     def __init__(self, model: cp_model.CpModel, prepared: Prepared, x: dict) -> None:
@@ -138,54 +130,52 @@ class _IdleSlots:
             for party in (meeting.a, meeting.b):
                 at[party, session][index].append(var)
                 possible[party, session].add(meeting_id)
+        fixed_pairs = {(p, s) for p, sessions in prepared.busy.items() for s in sessions}
         step = 1 + prepared.gap
-        self.terms: list[_Term] = []
-        for party, session in sorted(set(at) | self._fixed_pairs()):
-            n = len(prepared.session_slots[session])
-            fixed = prepared.busy.get(party, {}).get(session, [])
-            if len(possible[party, session]) + len(fixed) < 2 or n - 1 < step:
+        self.starts: list[tuple[tuple[str, str], int, cp_model.IntVar]] = []
+        self.active: list[tuple[tuple[str, str], cp_model.IntVar]] = []
+        for pair in sorted(set(at) | fixed_pairs):
+            party, session = pair
+            fixed = set(prepared.busy.get(party, {}).get(session, []))
+            if len(possible[pair]) + len(fixed) < 2:
                 continue
-            first = model.new_int_var(0, n - 1, "")
-            last = model.new_int_var(0, n - 1, "")
-            idle = model.new_int_var(0, n, "")
-            everything = []
-            for index, variables in at[party, session].items():
-                busy = sum(variables)
-                model.add(first + n * busy <= index + n)
-                model.add(last - n * busy >= index - n)
-                everything.extend(variables)
-            for index in fixed:
-                model.add(first <= index)
-                model.add(last >= index)
-            meetings_held = sum(everything) + len(fixed)
-            model.add(idle >= last - first - step * (meetings_held - 1))
-            self.terms.append(_Term(party, session, first, last, idle))
 
-    def _fixed_pairs(self) -> set[tuple[str, str]]:
-        return {(p, s) for p, sessions in self.prepared.busy.items() for s in sessions}
+            def held(index: int, pair=pair, fixed=fixed):
+                return 1 if index in fixed else sum(at[pair].get(index, []))
+
+            indices = sorted(set(at[pair]) | fixed)
+            starts = []
+            for index in indices:
+                start = model.new_bool_var("")
+                before = held(index - step) if index - step >= 0 else 0
+                model.add(start >= held(index) - before)
+                starts.append(start)
+                self.starts.append((pair, index, start))
+            active = model.new_bool_var("")
+            model.add(active <= sum(held(index) for index in indices))
+            model.add(sum(starts) >= active)  # redundant, but it keeps the LP bound at zero or more
+            self.active.append((pair, active))
+
+    @property
+    def objective(self) -> cp_model.LinearExprT:
+        return cp_model.LinearExpr.sum([s for _, _, s in self.starts]) - cp_model.LinearExpr.sum(
+            [a for _, a in self.active]
+        )
 
     def hint(self, model: cp_model.CpModel, placed: dict[str, str]) -> None:
-        """Hint first, last and idle as `placed` (plus the fixed meetings) makes them."""
+        """Hint the runs and active sessions as `placed` (plus the fixed meetings) makes them."""
         prepared = self.prepared
-        held: dict[tuple[str, str], list[int]] = defaultdict(list)
+        held: dict[tuple[str, str], set[int]] = defaultdict(set)
         meetings = {m.id: m for m in prepared.free}
         for meeting_id, slot in placed.items():
             session, index = prepared.position[slot]
-            held[meetings[meeting_id].a, session].append(index)
-            held[meetings[meeting_id].b, session].append(index)
+            held[meetings[meeting_id].a, session].add(index)
+            held[meetings[meeting_id].b, session].add(index)
         for party, sessions in prepared.busy.items():
             for session, indices in sessions.items():
-                held[party, session].extend(indices)
+                held[party, session].update(indices)
         step = 1 + prepared.gap
-        for term in self.terms:
-            indices = held.get((term.party, term.session))
-            n = len(prepared.session_slots[term.session])
-            if not indices:
-                model.add_hint(term.first, n - 1)
-                model.add_hint(term.last, 0)
-                model.add_hint(term.idle, 0)
-                continue
-            first, last = min(indices), max(indices)
-            model.add_hint(term.first, first)
-            model.add_hint(term.last, last)
-            model.add_hint(term.idle, max(0, last - first - step * (len(indices) - 1)))
+        for pair, index, start in self.starts:
+            model.add_hint(start, index in held[pair] and index - step not in held[pair])
+        for pair, active in self.active:
+            model.add_hint(active, bool(held[pair]))
