@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from services.announcements.domain import meeting_solver_greedy, meeting_solver_repair
 from services.announcements.domain.meeting_solver import (
     Instance,
     Meeting,
     Party,
+    Result,
     Slot,
     greedy,
     solve,
     upper_bound,
 )
 from services.announcements.domain.meeting_solver_check import idle_gaps, violations
+from services.announcements.domain.meeting_solver_prepare import prepare
 
 DAY = datetime(2026, 10, 20, tzinfo=UTC)  # Paris on summer time: six hours behind Shanghai
 
@@ -274,6 +278,35 @@ def test_with_no_time_left_the_greedy_schedule_is_the_answer():
     assert result.solver == "greedy" and not result.optimal
     assert result.assignments == greedy(instance).assignments
     assert violations(instance, result) == []
+
+
+def test_ejection_moves_place_a_left_out_meeting_by_moving_the_one_in_its_way():
+    slots = session("s", 2)
+    a, b = party("A", online=[s.id for s in slots]), party("B")
+    c = party("C", online=[slots[0].id])
+    meetings = (Meeting("ab", "A", "B", online=False), Meeting("ac", "A", "C", online=True))
+    prepared = prepare(Instance(tuple(slots), 1, (a, b, c), meetings))
+    first_fit = meeting_solver_greedy.place(prepared)
+
+    improved = meeting_solver_repair.improve(prepared, first_fit, monotonic() + 10)
+
+    assert first_fit == {"ab": "s-0"}
+    assert improved == {"ab": "s-1", "ac": "s-0"}
+
+
+def test_ejection_moves_keep_every_rule_on_a_crowded_forum():
+    instance = crowd(150, 1200)
+    prepared = prepare(instance)
+    first_fit = meeting_solver_greedy.place(prepared)
+
+    improved = meeting_solver_repair.improve(prepared, first_fit, monotonic() + 10)
+
+    assert len(improved) > len(first_fit)
+    unscheduled = {m.id: "capacity" for m in prepared.free if m.id not in improved}
+    as_result = Result(
+        prepared.with_tables(improved), unscheduled | prepared.unscheduled, "greedy", False, 0, 0, 0
+    )
+    assert violations(instance, as_result) == []
 
 
 def test_every_run_accounts_for_every_meeting_the_same_way():

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from services.announcements.domain.meeting_solver_prepare import Key, Prepared
 
 WORKERS = 2  # the platform's worker machines have two cores; more workers only share them
-COUNT_SHARE = 0.8  # of the time left, what phase 1 may take when it cannot prove its optimum
+# Of the time left, what phase 1 may take when it cannot prove its optimum: its hint is usually
+# within a few meetings of the bound already, and phase 2 needs time to close idle gaps.
+COUNT_SHARE = 0.5
 SHORTEST_PHASE = 0.05  # seconds: less than this left is not worth starting a phase
 READING_MARGIN = 0.2  # seconds kept from CP-SAT for reading its answer and numbering tables
 TOLERANCE = 1e-6
