@@ -127,6 +127,36 @@ def test_parties_without_a_common_session_are_told_so():
     assert result.assignments["bc"][0].startswith("afternoon")
 
 
+def test_an_in_person_meeting_never_lands_in_an_online_only_session():
+    venue = session("nanjing", 2)
+    online_only = [
+        Slot(s.id, s.session_id, s.starts_at, s.ends_at, in_person=False)
+        for s in session("online", 2, first_utc_hour=6)
+    ]
+    slots = venue + online_only
+    every = [s.id for s in slots]
+    parties = (
+        party("A", ["nanjing", "online"], every),
+        party("B", ["nanjing", "online"], every),
+        party("C", ["online"], every),
+    )
+    meetings = (
+        Meeting("ab-1", "A", "B", online=False),
+        Meeting("ac", "A", "C", online=False),
+        Meeting("bc", "B", "C", online=True),
+    )
+    instance = Instance(tuple(slots), 5, parties, meetings)
+
+    for result in (solve(instance, time_limit=10), greedy(instance)):
+        assert result.unscheduled == {"ac": "no_common_session"}
+        assert result.assignments["ab-1"][0].startswith("nanjing")
+        assert result.assignments["bc"][0].startswith("online")
+        assert violations(instance, result) == []
+    moved = dict(result.assignments) | {"ab-1": ("online-0", 1)}
+    wrong = Result(moved, result.unscheduled, "greedy", False, 3, 0.0, 0.0)
+    assert "ab-1: in person in an online-only session" in violations(instance, wrong)
+
+
 def test_in_person_meetings_share_the_tables_and_online_ones_need_none():
     slots = session("s", 1)
     every = [s.id for s in slots]

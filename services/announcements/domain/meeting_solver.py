@@ -37,6 +37,7 @@ class Slot:
     session_id: str
     starts_at: datetime  # aware, UTC
     ends_at: datetime
+    in_person: bool = True  # False in an online-only session: no in-person meeting there
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ def violations(instance: Instance, result: Result) -> list[str]:
                 problems.append(f"{meeting_id}: in a session not both attend")
             if meeting.online and not (slot_id in a.online_slots and slot_id in b.online_slots):
                 problems.append(f"{meeting_id}: online outside working hours")
+            if not meeting.online and not slot.in_person:
+                problems.append(f"{meeting_id}: in person in an online-only session")
         if meeting.online and table is not None:
             problems.append(f"{meeting_id}: online with a table")
         if not meeting.online:

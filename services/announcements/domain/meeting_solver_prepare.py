@@ -111,6 +111,7 @@ def prepare(instance: Instance) -> Prepared:
     _check(instance)
     chronological = [s.id for s in sorted(instance.slots, key=lambda s: (s.starts_at, s.id))]
     sessions = {s.id: s.session_id for s in instance.slots}
+    in_person = {s.id: s.in_person for s in instance.slots}
     session_slots: dict[str, list[str]] = defaultdict(list)
     for slot in chronological:
         session_slots[sessions[slot]].append(slot)
@@ -140,7 +141,9 @@ def prepare(instance: Instance) -> Prepared:
             continue
         a, b = parties[meeting.a], parties[meeting.b]
         common = a.sessions & b.sessions
-        slots = [s for s in chronological if sessions[s] in common]
+        slots = [
+            s for s in chronological if sessions[s] in common and (meeting.online or in_person[s])
+        ]
         if not slots:
             unscheduled[meeting.id] = NO_COMMON_SESSION
             continue
