@@ -339,6 +339,24 @@ def test_ejection_moves_keep_every_rule_on_a_crowded_forum():
     assert violations(instance, as_result) == []
 
 
+def test_moves_close_idle_gaps_and_keep_every_meeting_and_rule():
+    instance = crowd(150, 1200)
+    prepared = prepare(instance)
+    first_fit = meeting_solver_greedy.place(prepared)
+
+    compacted = meeting_solver_repair.compact(prepared, first_fit, monotonic() + 10)
+
+    def as_result(placed):
+        unscheduled = {m.id: "capacity" for m in prepared.free if m.id not in placed}
+        return Result(
+            prepared.with_tables(placed), unscheduled | prepared.unscheduled, "x", False, 0, 0, 0
+        )
+
+    assert set(compacted) == set(first_fit)
+    assert idle_gaps(instance, as_result(compacted)) < idle_gaps(instance, as_result(first_fit))
+    assert violations(instance, as_result(compacted)) == []
+
+
 def test_every_run_accounts_for_every_meeting_the_same_way():
     instance = crowd(12, 30, seed=3)
 

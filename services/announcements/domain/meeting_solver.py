@@ -3,10 +3,10 @@
 `solve` maximises the meetings scheduled, then minimises each party's idle gaps, with OR-Tools
 CP-SAT under a time limit. Its hint is the better of the first-fit `greedy` (what a simple
 scheduler does) and a first fit guided by the LP relaxation (whose optimum is also the
-`upper_bound` the result's gap is measured against), with left-out meetings then placed by
-moving the one meeting in their way. Meetings no schedule could place are set aside
-with a reason before anything is solved. Pure computation: no database, no Flask; the Celery task
-feeds it and stores what it returns.
+`upper_bound` the result's gap is measured against), improved by local moves: a left-out meeting
+placed by moving the one meeting in its way, a meeting moved where that closes an idle gap.
+Meetings no schedule could place are set aside with a reason before anything is solved. Pure
+computation: no database, no Flask; the Celery task feeds it and stores what it returns.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def solve(instance: Instance, time_limit: float = 30.0) -> Result:
 
     Two lexicographic phases: the most meetings, then (their number held) the fewest idle gaps.
     When CP-SAT fails or finds nothing, the hint (first fit, or the LP-guided first fit when that
-    places more, improved by ejection moves) is returned, marked "greedy".
+    places more, improved by local moves) is returned, marked "greedy".
     """
     started = time.monotonic()
     deadline = started + time_limit
@@ -94,6 +94,7 @@ def solve(instance: Instance, time_limit: float = 30.0) -> Result:
     bound, values = meeting_solver_bound.relaxation(prepared, deadline - time.monotonic())
     hint = max(first_fit, meeting_solver_greedy.guided(prepared, values), key=len)
     hint = meeting_solver_repair.improve(prepared, hint, deadline)
+    hint = meeting_solver_repair.compact(prepared, hint, deadline)
     # When the hint already reaches the bound, its count is proven best: only idle gaps are left.
     reached = len(prepared.fixed) + len(hint) >= bound
     try:

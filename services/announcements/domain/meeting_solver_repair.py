@@ -1,13 +1,14 @@
-"""Ejection moves: place a left-out meeting by moving the one meeting in its way elsewhere.
+"""Local moves on a schedule: ejections that add meetings, then moves that close idle gaps.
 
 On the benchmark's size CP-SAT spends most of a two-core time limit in presolve and rarely beats
-a good hint; these moves, cheap in plain Python, add meetings to the hint before CP-SAT starts.
+a good hint; these moves, cheap in plain Python, improve the hint before CP-SAT starts.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,9 +29,9 @@ class _Schedule:
                     self.held[party, session][index] = None  # fixed: never moved
         self.tables: dict[str, int] = defaultdict(int)
         for meeting_id, slot in placed.items():
-            self._hold(meeting_id, slot)
+            self.hold(meeting_id, slot)
 
-    def _hold(self, meeting_id: str, slot: str) -> None:
+    def hold(self, meeting_id: str, slot: str) -> None:
         meeting = self.meetings[meeting_id]
         session, index = self.prepared.position[slot]
         for party in (meeting.a, meeting.b):
@@ -64,6 +65,12 @@ class _Schedule:
     def table_free(self, meeting_id: str, slot: str) -> bool:
         return self.meetings[meeting_id].online or self.tables[slot] < self.prepared.capacity[slot]
 
+    def gaps(self, party: str, session: str) -> int:
+        """Times `party` waits between two runs of its meetings in `session`."""
+        step = 1 + self.prepared.gap
+        indices = sorted(self.held[party, session])
+        return sum(1 for before, after in pairwise(indices) if after - before > step)
+
     def fits(self, meeting_id: str, slot: str) -> bool:
         return self.table_free(meeting_id, slot) and not self.blockers(meeting_id, slot)
 
@@ -71,7 +78,7 @@ class _Schedule:
         """Place the meeting directly, or by moving the single meeting in its way."""
         for slot in self.prepared.candidates[meeting_id]:
             if self.fits(meeting_id, slot):
-                self._hold(meeting_id, slot)
+                self.hold(meeting_id, slot)
                 return True
         for slot in self.prepared.candidates[meeting_id]:
             in_the_way = self.blockers(meeting_id, slot)
@@ -80,13 +87,13 @@ class _Schedule:
             (other,) = in_the_way
             was = self.remove(other)
             if self.table_free(meeting_id, slot):
-                self._hold(meeting_id, slot)
+                self.hold(meeting_id, slot)
                 for elsewhere in self.prepared.candidates[other]:
                     if elsewhere != was and self.fits(other, elsewhere):
-                        self._hold(other, elsewhere)
+                        self.hold(other, elsewhere)
                         return True
                 self.remove(meeting_id)
-            self._hold(other, was)
+            self.hold(other, was)
         return False
 
 
@@ -102,3 +109,38 @@ def improve(prepared: Prepared, placed: dict[str, str], deadline: float) -> dict
             if time.monotonic() >= deadline:
                 break
     return schedule.placed
+
+
+def compact(prepared: Prepared, placed: dict[str, str], deadline: float) -> dict[str, str]:
+    """`placed` with meetings moved, one at a time, wherever that closes idle gaps."""
+    schedule = _Schedule(prepared, placed)
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        for meeting in prepared.free:
+            if meeting.id in schedule.placed and _move_closer(schedule, meeting.id):
+                improved = True
+            if time.monotonic() >= deadline:
+                break
+    return schedule.placed
+
+
+def _move_closer(schedule: _Schedule, meeting_id: str) -> bool:
+    meeting = schedule.meetings[meeting_id]
+    was = schedule.placed[meeting_id]
+
+    def waits(*slots: str) -> int:
+        sessions = {schedule.prepared.position[slot][0] for slot in slots}
+        return sum(schedule.gaps(p, s) for p in (meeting.a, meeting.b) for s in sessions)
+
+    candidates = [s for s in schedule.prepared.candidates[meeting_id] if s != was]
+    before = {slot: waits(was, slot) for slot in candidates}
+    schedule.remove(meeting_id)
+    for slot in candidates:
+        if schedule.fits(meeting_id, slot):
+            schedule.hold(meeting_id, slot)
+            if waits(was, slot) < before[slot]:
+                return True
+            schedule.remove(meeting_id)
+    schedule.hold(meeting_id, was)
+    return False
