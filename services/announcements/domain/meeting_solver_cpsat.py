@@ -67,6 +67,8 @@ def optimise(
         if solver is None:
             return None
         placed = _placed(solver, x)
+        if len(placed) <= len(hint):
+            placed = dict(hint)  # as many meetings, and the hint's idle gaps were worked on
         bound = math.floor(solver.best_objective_bound + TOLERANCE)
     else:
         placed, bound, count_proven = dict(hint), count, True
