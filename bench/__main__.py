@@ -19,6 +19,7 @@ BENCHMARKS = (
     "announcements_feed",
     "events",
     "fanout",
+    "meetings",
 )
 
 
