@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.members.factories import PASSWORD, Factories
-from tests.support.platform import running_platform
+from tests.members.factories import PASSWORD
+from tests.support.platform import factories_on, running_platform
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -30,12 +30,7 @@ def platform(members_app):
 
 @pytest.fixture
 def make(platform, members_app):
-    platform.clear_sessions()
-    platform.empty()
-    with members_app.app_context():
-        yield Factories(members_app)
-    platform.settle()
-    platform.empty()
+    yield from factories_on(platform, members_app)
 
 
 def client(platform, service: str):

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.notifications.support import Sink
-from tests.support.platform import running_platform
+from tests.support.platform import factories_on, running_platform
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -29,14 +29,7 @@ def platform(members_app):
 
 @pytest.fixture
 def make(platform, members_app):
-    from tests.members.factories import Factories
-
-    platform.clear_sessions()
-    platform.empty()
-    with members_app.app_context():
-        yield Factories(members_app)
-    platform.settle()
-    platform.empty()
+    yield from factories_on(platform, members_app)
 
 
 @pytest.fixture

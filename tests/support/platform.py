@@ -173,3 +173,16 @@ def running_platform(members_app):
         yield running
     finally:
         running.stop()
+
+
+def factories_on(platform: Platform, members_app):
+    """For a test's fixture: members' factories on an emptied platform, emptied again after
+    the test once every event it caused is consumed."""
+    from tests.members.factories import Factories
+
+    platform.clear_sessions()
+    platform.empty()
+    with members_app.app_context():
+        yield Factories(members_app)
+    platform.settle()
+    platform.empty()
