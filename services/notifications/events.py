@@ -3,12 +3,13 @@ to the people it concerns (inbox) and to the webhooks that may see it."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from shared import revocation
-from shared.erasure import Person, erase_from_event_tables, redact_rows
+from shared.erasure import Person, erase_from_event_tables, redact, redact_rows
 from shared.events import catalogue
 from shared.personal_data import part_handler
 from shared.projections import ORGANISATION_EVENTS, organisation_handlers, people_handlers
@@ -27,6 +28,7 @@ from .models import (
     QuietHours,
     User,
     WebhookAttempt,
+    WebhookEndpoint,
     WebhookMessage,
     access_revocations,
     db,
@@ -49,11 +51,24 @@ def _chain(*handlers: Callable) -> Callable:
 def fan_out(session, data: dict, envelope: dict) -> None:
     """Inbox rows for the people concerned and webhook messages, each in one INSERT."""
     entry = catalogue.get(envelope["type"], envelope["version"])
+    envelope = without_forgotten(session, envelope)
     late_recipients.remember(session, entry, envelope)
     who = recipients(session, entry.name, data, late_recipients.occurred(envelope))
     inbox.write(session, entry.name, envelope["data"], envelope["id"], who)
     if webhook_messages(session, entry, envelope):
         session.info["webhooks_due"] = True
+
+
+def without_forgotten(session, envelope: dict) -> dict:
+    """The envelope as `forget_person` would have left it, when it names a person whose
+    `user.deleted` came first (events arrive in any order): inbox texts, webhook payloads and
+    the events kept for late recipients never bring back a deleted person's name or e-mail."""
+    raw = envelope["data"]
+    user_id = raw.get("user_id") if isinstance(raw, dict) else None
+    if not user_id or session.get(ForgottenPerson, uuid.UUID(str(user_id))) is None:
+        return envelope
+    person = Person(str(user_id), raw.get("email"), raw.get("full_name"))
+    return {**envelope, "data": redact(raw, person)}
 
 
 def forget_person(session, data: dict, envelope: dict) -> None:
@@ -67,6 +82,12 @@ def forget_person(session, data: dict, envelope: dict) -> None:
     )
     for model in (Email, Notification, Preference, QuietHours):
         session.execute(delete(model).where(model.user_id == user_id))
+    # An endpoint they added stays their organisation's; who added it is no longer said.
+    session.execute(
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.created_by == str(user_id))
+        .values(created_by="")
+    )
     notifications = Notification.__table__
     redact_rows(session, notifications, [notifications.c.title, notifications.c.body], person)
     redact_rows(session, notifications, [notifications.c.texts], person)
