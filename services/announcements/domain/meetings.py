@@ -139,8 +139,7 @@ def _insert_open(session, meeting: MeetingRequest) -> MeetingRequest:
     """Insert a new open request; 409 when the pair has one already (checked by the database)."""
     session.add(meeting)
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except IntegrityError as exc:
         raise Conflict(
             "You two have an open request already.", code="meeting.already_requested"
@@ -182,6 +181,20 @@ def ensure_timed(meeting: MeetingRequest) -> None:
     """409 unless the meeting is accepted with a published time."""
     if meeting.status != "accepted" or meeting.starts_at is None or not meeting.published:
         raise Conflict("This meeting has no time yet.", code="meeting.not_scheduled")
+
+
+def _free_for_both(session, meeting: MeetingRequest, slot_id: str) -> None:
+    """409 when either party has a meeting in the slot (the unique key catches any race)."""
+    taken = session.scalar(
+        select(func.count())
+        .select_from(MeetingBooking)
+        .where(
+            MeetingBooking.slot_id == slot_id,
+            MeetingBooking.participant_id.in_((meeting.requester_id, meeting.recipient_id)),
+        )
+    )
+    if taken:
+        raise Conflict("One of you has a meeting in this slot.", code="meeting.slot_taken")
 
 
 def _free_table(session, settings: Matchmaking, slot_id: str) -> int:
@@ -231,8 +244,7 @@ def place(session, settings: Matchmaking, meeting: MeetingRequest, slot, table: 
     for party_id in (meeting.requester_id, meeting.recipient_id):
         session.add(MeetingBooking(participant_id=party_id, slot_id=slot.id, meeting_id=meeting.id))
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except IntegrityError as exc:
         raise Conflict(
             "This slot was just taken (by one of you, or its last table).",
@@ -263,6 +275,7 @@ def accept(session, caller: Caller, announcement_id, meeting_id, slot_id=None, n
     _within_limit(session, settings, requester, "The other participant")
     if settings.mode == "participants":
         slot = _slot_for(session, settings, meeting, requester, mine, slot_id)
+        _free_for_both(session, meeting, slot.id)
         table = None if meeting.online else _free_table(session, settings, slot.id)
         place(session, settings, meeting, slot, table)
         meeting.published = True

@@ -126,8 +126,7 @@ def opt_in(db_session, caller: Caller, announcement_id, values: dict) -> tuple[P
     _apply(participant, values)
     db_session.add(participant)
     try:
-        with db_session.begin_nested():
-            db_session.flush()
+        db_session.flush()
     except IntegrityError as exc:
         raise Conflict(
             "You take part in this event's meetings already.", code="participant.already_joined"
