@@ -19,4 +19,5 @@ CODES = {
     "meeting.slot_taken": "A party or the last table is booked in that slot already.",
     "meeting.no_table": "Every table is taken in that slot.",
     "meeting.not_scheduled": "The meeting has no published time yet.",
+    "schedule.running": "The scheduler is running for this event already.",
 }

@@ -439,3 +439,40 @@ class AgendaOut(Schema):
     timezone = fields.String()
     reader_timezone = fields.String(allow_none=True)
     meetings = fields.List(fields.Nested(AgendaItemOut))
+
+
+class ScheduleRunIn(Schema):
+    keep_published = fields.Boolean(
+        load_default=True, metadata={"description": "published meetings keep slot and table"}
+    )
+    publish = fields.Boolean(
+        load_default=True, metadata={"description": "publish the agendas when done"}
+    )
+    time_limit = fields.Float(
+        load_default=30.0, validate=validate.Range(min=1, max=300), metadata={"description": "s"}
+    )
+
+
+class ScheduleRunOut(Schema):
+    id = fields.UUID()
+    announcement_id = fields.UUID()
+    status = fields.String(metadata={"enum": ["queued", "running", "done", "failed"]})
+    keep_published = fields.Boolean()
+    publish = fields.Boolean()
+    time_limit = fields.Float()
+    solver = fields.String(allow_none=True)
+    optimal = fields.Boolean(allow_none=True)
+    bound = fields.Integer(allow_none=True)
+    gap = fields.Float(allow_none=True)
+    wall_seconds = fields.Float(allow_none=True)
+    scheduled = fields.Integer(allow_none=True)
+    unscheduled = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "meeting id: no_common_session, no_common_working_hours, capacity"
+        },
+    )
+    error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
