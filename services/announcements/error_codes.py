@@ -20,4 +20,5 @@ CODES = {
     "meeting.no_table": "Every table is taken in that slot.",
     "meeting.not_scheduled": "The meeting has no published time yet.",
     "schedule.running": "The scheduler is running for this event already.",
+    "meeting.time_passed": "The proposed time has passed.",
 }

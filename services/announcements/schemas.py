@@ -476,3 +476,62 @@ class ScheduleRunOut(Schema):
     error = fields.String(allow_none=True)
     created_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
+
+
+class ContactIn(Schema):
+    """A meeting asked of another organisation, outside any event."""
+
+    recipient_organisation_id = fields.UUID(required=True)
+    project_id = fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "the project it is about"}
+    )
+    message = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    proposed_times = fields.List(
+        fields.AwareDateTime(),
+        required=True,
+        validate=validate.Length(min=1, max=3),
+        metadata={"description": "UTC (or any offset), up to three"},
+    )
+    minutes = fields.Integer(load_default=30, validate=validate.OneOf((15, 20, 30, 45, 60)))
+    online = fields.Boolean(load_default=True)
+
+
+class ContactAcceptIn(Schema):
+    starts_at = fields.AwareDateTime(
+        required=True, metadata={"description": "one of the proposed times"}
+    )
+
+
+class ContactListArgs(MeetingListArgs, ReaderArgs):
+    pass
+
+
+class ContactMomentOut(Schema):
+    utc = fields.String()
+    requester = fields.String(metadata={"description": "the asking organisation's zone"})
+    recipient = fields.String(metadata={"description": "the asked organisation's zone"})
+    reader = fields.String(allow_none=True)
+
+
+class ProposedTimeOut(Schema):
+    starts_at = fields.Nested(ContactMomentOut)
+    ends_at = fields.Nested(ContactMomentOut)
+
+
+class ContactOut(Schema):
+    id = fields.UUID()
+    requester_organisation_id = fields.UUID()
+    recipient_organisation_id = fields.UUID()
+    requester_timezone = fields.String()
+    recipient_timezone = fields.String()
+    reader_timezone = fields.String(allow_none=True)
+    project_id = fields.UUID(allow_none=True)
+    status = fields.String()
+    message = fields.String()
+    note = fields.String(allow_none=True)
+    online = fields.Boolean()
+    proposed_times = fields.List(fields.Nested(ProposedTimeOut))
+    starts_at = fields.Nested(ContactMomentOut, allow_none=True)
+    ends_at = fields.Nested(ContactMomentOut, allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()

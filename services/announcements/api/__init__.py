@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """The service's blueprints, registered under `/api/announcements/v1`."""
-    from . import announcements, feeds, matchmaking, meetings, registrations
+    from . import announcements, contacts, feeds, matchmaking, meetings, registrations
 
     return [
         announcements.blp,
@@ -14,4 +14,5 @@ def blueprints() -> list:
         matchmaking.blp,
         meetings.blp,
         meetings.calendars,
+        contacts.blp,
     ]

@@ -57,7 +57,7 @@ def _own(participant, secret: str | None = None) -> dict:
     return shown
 
 
-def _ics(body: bytes, name: str) -> Response:
+def ics_response(body: bytes, name: str) -> Response:
     response = Response(body, mimetype=ICS)
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.ics"'
@@ -233,7 +233,7 @@ class MeetingCalendarFile(MethodView):
         me = participants.own(db.session, caller, announcement_id)
         meetings.ensure_timed(meeting)
         body = agendas.meeting_ics(db.session, meeting, me.id, args["lang"] or caller.language)
-        return _ics(body, f"meeting-{meeting.id}")
+        return ics_response(body, f"meeting-{meeting.id}")
 
 
 @calendars.route("/<string:secret>")
@@ -244,4 +244,4 @@ class MeetingCalendar(MethodView):
         """A participant's meetings as a calendar feed; the URL is the secret (reset it to
         revoke)."""
         participant = participants.by_secret(db.session, secret)
-        return _ics(agendas.feed_ics(db.session, participant), "meetings")
+        return ics_response(agendas.feed_ics(db.session, participant), "meetings")

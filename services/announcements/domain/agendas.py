@@ -114,7 +114,10 @@ def _vevent(session, meeting: MeetingRequest, me_id, event: Announcement | None,
         vevent.add("url", online_url(meeting))
     else:
         place = (event.place if event else None) or ""
-        vevent.add("location", f"{place} — table {meeting.table_number}".strip(" —"))
+        table = f"table {meeting.table_number}" if meeting.table_number else ""
+        location = " — ".join(part for part in (place, table) if part)
+        if location:
+            vevent.add("location", location)
     if event is not None:
         vevent.add("description", pick(event.title, language) or "")
     return vevent
