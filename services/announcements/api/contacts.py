@@ -30,8 +30,8 @@ blp = Blueprint(
 )
 
 
-def _shown(meeting, tz=None) -> dict:
-    return contacts.shown(db.session, meeting, reader_zone(tz, current_caller()))
+def _shown(meeting, tz=None, zone=None) -> dict:
+    return contacts.shown(db.session, meeting, zone or reader_zone(tz, current_caller()))
 
 
 @blp.route("")
@@ -41,13 +41,15 @@ class Contacts(MethodView):
     @require_scopes("announcements:read")
     def get(self, args):
         """The caller's organisation's requests, sent and received, newest first (200 at most)."""
-        found = contacts.listing(db.session, authenticated(), args["direction"], args["status"])
-        return [_shown(m, args["tz"]) for m in found]
+        caller = authenticated()
+        zone = reader_zone(args["tz"], caller)
+        found = contacts.listing(db.session, caller, args["direction"], args["status"])
+        return [_shown(m, zone=zone) for m in found]
 
     @blp.arguments(ContactIn)
     @blp.response(201, ContactOut)
     @require_auth
-    @problems(409)
+    @problems(404, 409)
     def post(self, payload):
         """Ask another verified organisation for a meeting (from its profile or a project)."""
         with db.transaction() as session:

@@ -31,15 +31,6 @@ def zone_of(organisation: Organisation | None) -> str:
 def request(session, caller: Caller, payload: dict, now: datetime | None = None):
     caller = person(caller)
     mine = verified_organisation(session, caller)
-    theirs = session.get(Organisation, payload["recipient_organisation_id"])
-    if theirs is None or theirs.status != "verified":
-        raise ValidationFailed.field(
-            "recipient_organisation_id", "Not an organisation that takes meeting requests."
-        )
-    if theirs.id == mine.id:
-        raise Conflict(
-            "Meetings are between different organisations.", code="meeting.same_organisation"
-        )
     now = now or utcnow()
     length = timedelta(minutes=payload["minutes"])
     proposed = sorted({t.astimezone(times.zone("UTC")) for t in payload["proposed_times"]})
@@ -48,6 +39,13 @@ def request(session, caller: Caller, payload: dict, now: datetime | None = None)
             raise ValidationFailed.field(f"proposed_times/{i}", "Propose a time ahead.")
     if len(proposed) != len(payload["proposed_times"]):
         raise ValidationFailed.field("proposed_times", "Propose different times.")
+    theirs = session.get(Organisation, payload["recipient_organisation_id"])
+    if theirs is None or theirs.status != "verified":
+        raise NotFound("No such organisation takes meeting requests.")
+    if theirs.id == mine.id:
+        raise Conflict(
+            "Meetings are between different organisations.", code="meeting.same_organisation"
+        )
     meeting = MeetingRequest(
         announcement_id=None,
         requester_id=mine.id,
