@@ -170,3 +170,39 @@ def test_a_profile_is_changed_only_by_its_own_person(make, client):
         f"{brokerage.url}/matchmaking/participants/me", headers=party.person.headers
     ).get_json()
     assert mine["languages"] == [] and mine["session_ids"] == brokerage.sessions
+
+
+def test_a_deleted_account_leaves_no_participation_and_its_meetings_are_called_off(
+    make, client, outbox
+):
+    import uuid
+    from datetime import UTC, datetime
+
+    from services.announcements.events import HANDLERS
+    from services.announcements.models import MeetingBooking, MeetingRequest
+
+    brokerage = Brokerage(make, client)
+    leaving, staying, other = brokerage.join(), brokerage.join(), brokerage.join()
+    meeting = brokerage.requested(leaving, staying)
+    assert brokerage.accept(staying, meeting, brokerage.slot(0, 0)).status_code == 200
+    declined = brokerage.requested(other, leaving)
+    client.post(
+        f"{brokerage.url}/meetings/{declined['id']}/decline",
+        json={},
+        headers=leaving.person.headers,
+    )
+    envelope = {"id": str(uuid.uuid4()), "occurred_at": datetime.now(UTC)}
+    with db.transaction() as session:
+        HANDLERS["user.deleted"](session, {"id": leaving.person.id}, envelope)
+    with db.transaction() as session:
+        assert session.query(Participant).filter_by(user_id=leaving.person.id).count() == 0
+        assert session.query(MeetingBooking).count() == 0
+        kept = session.get(MeetingRequest, uuid.UUID(meeting["id"]))
+        assert kept.status == "cancelled" and kept.requested_by is None
+        assert session.get(MeetingRequest, uuid.UUID(declined["id"])).decided_by is None
+    assert [e["meeting"]["id"] for e in outbox("meeting.cancelled")] == [meeting["id"]]
+    agenda = client.get(f"{brokerage.url}/matchmaking/agenda", headers=staying.person.headers)
+    assert agenda.status_code == 200 and agenda.get_json()["meetings"] == []
+    # The slot is free again for the one who stays.
+    again = brokerage.requested(other, staying)
+    assert brokerage.accept(staying, again, brokerage.slot(0, 0)).status_code == 200

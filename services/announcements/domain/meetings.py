@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shared.auth import Caller
@@ -350,3 +350,30 @@ def mine(session, caller: Caller, announcement_id, direction: str | None, status
     if status:
         stmt = stmt.where(MeetingRequest.status == status)
     return list(session.scalars(stmt.order_by(MeetingRequest.created_at.desc())))
+
+
+def forget_person(session, user_id) -> None:
+    """A deleted account takes its participations with it: their open meetings are called off
+    (the other side is told), and no meeting names the person as who asked or decided."""
+    mine = list(session.scalars(select(Participant).where(Participant.user_id == user_id)))
+    for participant in mine:
+        open_ones = session.scalars(
+            select(MeetingRequest).where(
+                MeetingRequest.status.in_(OPEN),
+                or_(
+                    MeetingRequest.requester_id == participant.id,
+                    MeetingRequest.recipient_id == participant.id,
+                ),
+            )
+        )
+        for meeting in list(open_ones):
+            unplace(session, meeting)
+            meeting.status = "cancelled"
+            meeting.open_pair = None
+            meeting.updated_at = utcnow()
+            session.flush()
+            _emit(session, "meeting.cancelled", meeting)
+        session.delete(participant)
+    for column in (MeetingRequest.requested_by, MeetingRequest.decided_by):
+        session.execute(update(MeetingRequest).where(column == user_id).values({column: None}))
+    session.flush()

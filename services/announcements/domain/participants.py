@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from shared.organisation_status import MEMBERS_ONLY, allows
 from shared.pagination import keyset, page
 
 from ..models import Announcement, Matchmaking, Organisation, Participant, Registration
@@ -191,9 +190,7 @@ def visible_to(db_session, caller: Caller, announcement_id) -> Announcement:
     if caller.user_id is None:
         raise Forbidden("The participant list is for participants and organisers.")
     own(db_session, caller, announcement.id)
-    organisation = db_session.get(Organisation, caller.organisation_id)
-    if organisation is None or not allows(organisation.status, MEMBERS_ONLY):
-        verified_organisation(db_session, caller)
+    verified_organisation(db_session, caller)
     return announcement
 
 
