@@ -21,4 +21,5 @@ CODES = {
     "meeting.not_scheduled": "The meeting has no published time yet.",
     "schedule.running": "The scheduler is running for this event already.",
     "meeting.time_passed": "The proposed time has passed.",
+    "meeting.no_break": "A party would have no break between two meetings (the event's gap).",
 }

@@ -256,3 +256,16 @@ def test_organisations_no_longer_verified_and_integrators_change_nothing(make, c
     with db.transaction() as session:
         assert session.get(MeetingRequest, uuid.UUID(meeting["id"])).status == "requested"
     assert _rows() == (1, 0)
+
+
+def test_the_events_break_between_meetings_is_kept_when_participants_pick_slots(make, client):
+    brokerage = Brokerage(make, client, gap_slots=1)
+    busy, first, second = brokerage.join(), brokerage.join(), brokerage.join()
+    one = brokerage.requested(first, busy)
+    two = brokerage.requested(second, busy)
+    assert brokerage.accept(busy, one, brokerage.slot(0, 2)).status_code == 200
+    for index in (1, 3):
+        response = brokerage.accept(busy, two, brokerage.slot(0, index))
+        assert response.status_code == 409
+        assert response.get_json()["code"] == "meeting.no_break"
+    assert brokerage.accept(busy, two, brokerage.slot(0, 4)).status_code == 200

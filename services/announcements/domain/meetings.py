@@ -183,18 +183,28 @@ def ensure_timed(meeting: MeetingRequest) -> None:
         raise Conflict("This meeting has no time yet.", code="meeting.not_scheduled")
 
 
-def _free_for_both(session, meeting: MeetingRequest, slot_id: str) -> None:
-    """409 when either party has a meeting in the slot (the unique key catches any race)."""
-    taken = session.scalar(
-        select(func.count())
-        .select_from(MeetingBooking)
-        .where(
-            MeetingBooking.slot_id == slot_id,
-            MeetingBooking.participant_id.in_((meeting.requester_id, meeting.recipient_id)),
+def _free_for_both(session, settings: Matchmaking, meeting: MeetingRequest, slot) -> None:
+    """409 when either party has a meeting in the slot (the unique key catches any race), or
+    within the event's break (`gap_slots`) before or after it."""
+    session_id, index = slot.id.rsplit(".", 1)
+    near = [
+        f"{session_id}.{i}"
+        for i in range(int(index) - settings.gap_slots, int(index) + settings.gap_slots + 1)
+    ]
+    taken = set(
+        session.scalars(
+            select(MeetingBooking.slot_id).where(
+                MeetingBooking.slot_id.in_(near),
+                MeetingBooking.participant_id.in_((meeting.requester_id, meeting.recipient_id)),
+            )
         )
     )
-    if taken:
+    if slot.id in taken:
         raise Conflict("One of you has a meeting in this slot.", code="meeting.slot_taken")
+    if taken:
+        raise Conflict(
+            "One of you would have no break between two meetings.", code="meeting.no_break"
+        )
 
 
 def _free_table(session, settings: Matchmaking, slot_id: str) -> int:
@@ -275,7 +285,7 @@ def accept(session, caller: Caller, announcement_id, meeting_id, slot_id=None, n
     _within_limit(session, settings, requester, "The other participant")
     if settings.mode == "participants":
         slot = _slot_for(session, settings, meeting, requester, mine, slot_id)
-        _free_for_both(session, meeting, slot.id)
+        _free_for_both(session, settings, meeting, slot)
         table = None if meeting.online else _free_table(session, settings, slot.id)
         place(session, settings, meeting, slot, table)
         meeting.published = True
