@@ -211,3 +211,35 @@ def test_sessions_and_meeting_length_stay_once_a_meeting_holds_a_slot(make, clie
         headers=brokerage.organiser.headers,
     )
     assert response.status_code == 200 and response.get_json()["tables"] == 9
+
+
+def test_two_organisers_switching_meetings_on_at_once_leave_one_setup(make, app):
+    import threading
+
+    organisation = make.organisation()
+    for _round in range(3):
+        event = _event(make, organisation)
+        headers = [make.admin_of(organisation).headers, make.staff().headers]
+        barrier = threading.Barrier(2)
+        codes: list = [None, None]
+
+        def attempt(i, event=event, headers=headers, barrier=barrier, codes=codes):
+            racer = app.test_client()
+            barrier.wait()
+            codes[i] = racer.put(
+                f"{API}/announcements/{event['id']}/matchmaking",
+                json=settings_body(),
+                headers=headers[i],
+            ).status_code
+
+        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert 200 in codes and set(codes) <= {200, 409}, codes
+        with db.transaction() as session:
+            sessions = session.query(MeetingSession).filter_by(
+                announcement_id=uuid.UUID(event["id"])
+            )
+            assert sessions.count() == 2

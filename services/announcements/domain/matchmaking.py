@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from sqlalchemy import delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
 
 from shared import organisation_status
 from shared.auth import Caller
@@ -178,7 +179,15 @@ def configure(db_session, caller: Caller, announcement_id, payload: dict) -> Mat
     now = utcnow()
     if settings is None:
         settings = Matchmaking(announcement_id=announcement.id, created_at=now)
+        for name in SETTINGS:
+            setattr(settings, name, payload[name])
         db_session.add(settings)
+        try:
+            db_session.flush()
+        except IntegrityError as exc:  # another organiser switched meetings on meanwhile
+            raise Conflict(
+                "Meetings were just switched on for this event; read them again."
+            ) from exc
     else:
         settings = lock(db_session, announcement.id)
         current = [
