@@ -16,8 +16,17 @@ import swagger_ui_bundle
 from flask import Flask, request, send_from_directory
 from flask.sessions import SessionInterface
 from flask_smorest import Blueprint
+from sqlalchemy import bindparam, select
 
-from shared import auth, error_codes, errors, input_safety, observability, path_converters
+from shared import (
+    auth,
+    error_codes,
+    errors,
+    input_safety,
+    observability,
+    path_converters,
+    policy,
+)
 from shared.config import Settings
 from shared.db import Database
 from shared.errors import Problem
@@ -104,10 +113,27 @@ def _docs_assets(app: Flask, prefix: str) -> str:
     route = f"{prefix}/docs/assets/"
 
     @app.get(route + "<path:filename>", endpoint="swagger_ui_assets")
+    @policy.anyone()
     def _swagger_asset(filename):
         return send_from_directory(assets, filename, max_age=86400)
 
     return route
+
+
+def _status_reader(db: Database | None, organisations):
+    """How the access rules learn an organisation's status: one primary-key read of the
+    service's own table, on its own connection, so it opens no transaction in the view's session
+    (a SQLite read transaction that later writes may fail when another write came between)."""
+    if db is None or organisations is None:
+        return lambda organisation_id: None
+    table = organisations.__table__
+    query = select(table.c.status).where(table.c.id == bindparam("id"))
+
+    def status_of(organisation_id):
+        with db.engine.connect() as connection:
+            return connection.execute(query, {"id": organisation_id}).scalar()
+
+    return status_of
 
 
 def create_service_app(
@@ -122,13 +148,16 @@ def create_service_app(
     revocations=None,
     config: dict | None = None,
     codes: dict[str, str] | None = None,
+    organisations=None,
 ) -> Flask:
     """A service's Flask app, built the same way for every service.
 
     `revocations` is the service's `access_revocations` table (`shared.revocation`): tokens
     issued before a revocation it holds are refused. Every service with a database passes it.
     `codes` are the problem codes the service's domain raises beyond the shared ones
-    (`shared.error_codes`); its OpenAPI document lists them all.
+    (`shared.error_codes`); its OpenAPI document lists them all. `organisations` is the model
+    (members' table, or the service's projection) whose `status` the access rules read
+    (`shared.policy`); every operation must declare its rule, or the app does not build.
     """
     app = ServiceFlask(f"services.{service}")
     app.session_interface = StatelessSessions()
@@ -173,6 +202,7 @@ def create_service_app(
             lambda: db.engine, revocations, app.config["REVOCATION_CACHE_SECONDS"]
         )
     auth.init_app(app, key_source, revocation_list)
+    policy.init_app(app, _status_reader(db, organisations))
     _require_json_bodies(app)
     input_safety.init_app(app)
     path_converters.init_app(app)
@@ -184,6 +214,9 @@ def create_service_app(
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
     app.extensions["api"] = api
+    missing = policy.undeclared(app)
+    if missing:
+        raise RuntimeError(f"operations without an access rule (shared.policy): {missing}")
     errors.init_app(app)
     if migrations_dir is not None:
         register_cli(app, migrations_dir)

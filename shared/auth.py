@@ -9,7 +9,6 @@ refused when members revoked access after it was issued (`shared.revocation`).
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 import uuid
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 import jwt
 from flask import Flask, current_app, g, request
 
-from shared.errors import Forbidden, Unauthorized
+from shared.errors import Unauthorized
 
 ALGORITHM = "ES256"
 PLATFORM_ADMIN = "platform_admin"
@@ -39,6 +38,7 @@ class Caller:
     scopes: frozenset[str] = field(default_factory=frozenset)
     language: str | None = None
     timezone: str | None = None  # the person's IANA zone, from the token's `tz` claim
+    organisation_status: str | None = None  # as members saw it when signing (`org_status`)
 
     @property
     def user_id(self) -> uuid.UUID | None:
@@ -73,6 +73,7 @@ class Caller:
             scopes=frozenset((claims.get("scope") or "").split()),
             language=claims.get("lang"),
             timezone=claims.get("tz"),
+            organisation_status=claims.get("org_status"),
         )
 
 
@@ -204,68 +205,3 @@ def authenticated() -> Caller:
     if caller is None:
         raise Unauthorized()
     return caller
-
-
-def require_auth(view):
-    """The view needs a signed-in person or an integrator client."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        authenticated()
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def require_roles(*roles: str):
-    """The caller needs one of these roles (a platform admin always passes)."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            caller = authenticated()
-            if not (caller.is_platform_admin or caller.roles & set(roles)):
-                raise Forbidden("Your role does not allow this.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def require_scopes(*scopes: str):
-    """An integrator client needs these scopes; people are judged by their roles instead."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            caller = authenticated()
-            if caller.kind == "client" and not set(scopes) <= caller.scopes:
-                raise Forbidden(f"This needs the scopes: {' '.join(scopes)}.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def require_organisation(param: str = "organisation_id", *, admin: bool = False):
-    """The caller acts for the organisation named by the view argument `param`."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            caller = authenticated()
-            organisation_id = kwargs.get(param)
-            allowed = (
-                caller.is_admin_of(organisation_id)
-                if admin
-                else caller.is_platform_admin or caller.belongs_to(organisation_id)
-            )
-            if not allowed:
-                raise Forbidden("You do not act for this organisation.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator

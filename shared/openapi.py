@@ -7,19 +7,24 @@ each operation the statuses the shared layers can answer for it, so no view list
 
 - 401 everywhere: any `/api/` request with a malformed, expired or foreign bearer token;
 - 403 wherever a token is taken (every operation not documented `security: []`): the
-  organisation status rule (pending, suspended) and the domain's own checks refuse callers in
-  views no `shared.auth` decorator guards, so a narrower rule would lie;
+  operation's access rule (`shared.policy`) and the domain's own checks (whose project, whose
+  application) refuse callers;
 - 400, 413, 415, 422 where a body is read; 422 where a query is parsed; 404 for path parameters;
 - whatever the domain adds (409, 410, 429, a 403 or 404 of its own), declared on the view with
   `@problems(...)`.
 
-Operations no `shared.auth` decorator guards take a token but do not need one: their `security`
-says so (`[{}, {"bearerAuth": []}]`).
+Each operation's `security` and `x-access` come from its declared rule (`shared.policy`): the
+scope an integrator client needs, whether anonymous callers pass (`{}` first), the roles and the
+organisation statuses a person needs.
+
+Requests the platform sends rather than answers (signed webhooks) go in the document's top-level
+`webhooks` section (OpenAPI 3.1) through `PlatformApi.webhook`, with the Standard Webhooks headers.
 """
 
 from __future__ import annotations
 
 import http
+import re
 from collections.abc import Iterable
 
 from apispec import BasePlugin
@@ -27,13 +32,41 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from shared import auth, i18n
+from shared import i18n, policy
 from shared.errors import PROBLEM_MIMETYPE
 from shared.field_errors import FIELD_ERROR_CODES
 
 BODY_STATUSES = (400, 413, 415, 422)
-GUARDS_THAT_FORBID = ("require_roles", "require_scopes", "require_organisation")
-OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
+# https://www.standardwebhooks.com/: what signs every request the platform sends an endpoint.
+STANDARD_WEBHOOK_HEADERS = (
+    {
+        "name": "webhook-id",
+        "in": "header",
+        "required": True,
+        "description": "The message's id: the same on every retry and replay of it, so a "
+        "receiver ignores one it has already processed.",
+        "schema": {"type": "string", "minLength": 1},
+    },
+    {
+        "name": "webhook-timestamp",
+        "in": "header",
+        "required": True,
+        "description": "When this attempt was sent, in Unix seconds; refuse one too far from now.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    {
+        "name": "webhook-signature",
+        "in": "header",
+        "required": True,
+        "description": "Space-separated `v1,<base64 HMAC-SHA256>` signatures of "
+        "`{webhook-id}.{webhook-timestamp}.{raw body}`, one per valid secret of the endpoint "
+        "(two while a rotated secret overlaps the new one).",
+        "schema": {
+            "type": "string",
+            "pattern": "^v1,[A-Za-z0-9+/]+={0,2}( v1,[A-Za-z0-9+/]+={0,2})*$",
+        },
+    },
+)
 
 
 class FieldErrorSchema(Schema):
@@ -78,17 +111,6 @@ def problems(*statuses: int):
     return decorator
 
 
-def _guards(function) -> set[str]:
-    """The `shared.auth` decorators around a view: their wrappers' code lives in that module."""
-    found = set()
-    while function is not None:
-        code = getattr(function, "__code__", None)
-        if code is not None and code.co_filename == auth.__file__:
-            found.add(code.co_qualname.split(".", 1)[0])
-        function = getattr(function, "__wrapped__", None)
-    return found
-
-
 def _statuses(function) -> set[str]:
     found = set()
     while function is not None:
@@ -107,17 +129,19 @@ class ProblemResponses(BasePlugin):
         if rule is None or not operations:
             return
         view = self.app.view_functions[rule.endpoint]
-        view_class = getattr(view, "view_class", None)
         for method, operation in operations.items():
-            function = getattr(view_class, method, None) if view_class else view
-            guards = _guards(function)
+            function = policy.operation_function(view, method)
+            access = policy.rule_of(function)
             statuses = {401, *_statuses(function)}
-            if guards & set(GUARDS_THAT_FORBID) or operation.get("security") != []:
+            if operation.get("security") != []:
                 statuses.add(403)
             if "requestBody" in operation:
                 statuses.update(BODY_STATUSES)
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):
                 statuses.add(422)
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter.get("schema"), dict):
+                    _never_null(parameter["schema"])
             if rule.arguments:
                 statuses.add(404)
             responses = operation.setdefault("responses", {})
@@ -125,8 +149,22 @@ class ProblemResponses(BasePlugin):
             for status in sorted(statuses):
                 if str(status) not in documented:
                     responses[status] = http.HTTPStatus(status).name
-            if not guards and "security" not in operation:
-                operation["security"] = OPTIONAL_BEARER
+            if access is not None:
+                operation.setdefault("security", access.security())
+                operation["x-access"] = access.describe()
+
+
+def _never_null(schema: dict) -> None:
+    """A query, path or header parameter is text: it may be absent, never null (a `null` in
+    its schema made client generators build one type per branch of the union)."""
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types:
+        rest = [t for t in types if t != "null"]
+        schema["type"] = rest[0] if len(rest) == 1 else rest
+    if "enum" in schema:
+        schema["enum"] = [value for value in schema["enum"] if value is not None]
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
 
 
 def localized_text_property(self, field, ret, **kwargs) -> dict:
@@ -178,6 +216,25 @@ class PlatformApi(Api):
         self.error_codes = error_codes
         super().__init__(app, spec_kwargs={"extra_plugins": [ProblemResponses(app)]})
 
+    def webhook(
+        self, name: str, *, summary: str, description: str, body: dict, responses: dict, example
+    ) -> None:
+        """A request the platform sends to integrators' endpoints, in the top-level `webhooks`
+        section: a signed `POST` whose JSON body is `body` (a schema or a `$ref`)."""
+        self.spec.options.setdefault("webhooks", {})[name] = {
+            "post": {
+                "summary": summary,
+                "description": description,
+                "parameters": [dict(header) for header in STANDARD_WEBHOOK_HEADERS],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": body, "example": example}},
+                },
+                "responses": responses,
+                "security": [],
+            }
+        }
+
     def _register_responses(self):
         self.spec.components.schema("FieldError", schema=FieldErrorSchema)
         self.spec.components.schema("Problem", schema=ProblemSchema)
@@ -190,6 +247,32 @@ class PlatformApi(Api):
         self.ma_plugin.converter.add_attribute_function(localized_text_property)
         self.ma_plugin.converter.add_attribute_function(url_property)
         self.ma_plugin.converter.add_attribute_function(nullable_enum)
+        self.ma_plugin.converter.add_attribute_function(enum_varnames)
+
+
+def enum_varnames(self, field, ret, **kwargs) -> dict:
+    """`x-enum-varnames` for a string enum whose values name the same identifier once their
+    symbols are dropped (`Etc/GMT+1`, `Etc/GMT-1`, `Etc/GMT1`): client generators build an enum
+    class from the values and refuse such duplicates. Null is no enum member there, so the names
+    follow the other values."""
+    values = [v for v in ret.get("enum") or () if v is not None]
+    if not values or not all(isinstance(v, str) for v in values):
+        return {}
+    plain = {re.sub(r"[^0-9A-Za-z]", "", v).upper() for v in values}
+    if len(plain) == len(values):
+        return {}
+    names = [_identifier(v) for v in values]
+    if len(set(names)) != len(names):
+        raise ValueError(f"enum values of {field} name the same identifier: {values}")
+    return {"x-enum-varnames": names}
+
+
+def _identifier(value: str) -> str:
+    """An upper-case identifier for an enum value, a sign before a digit spelled out."""
+    spelled = re.sub(r"\+(?=\d)", "_PLUS_", value)
+    spelled = re.sub(r"-(?=\d)", "_MINUS_", spelled)
+    name = re.sub(r"[^0-9A-Za-z]+", "_", spelled).strip("_").upper()
+    return name if name[:1].isalpha() else f"VALUE_{name}"
 
 
 def _error_statuses() -> Iterable[http.HTTPStatus]:

@@ -10,7 +10,7 @@ def create_app(config: dict | None = None, key_source=None):
     from . import demo
     from .api import blueprints
     from .error_codes import CODES
-    from .models import access_revocations, db
+    from .models import Organisation, access_revocations, db
     from .settings import extra_config
 
     app = create_service_app(
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None, key_source=None):
         revocations=access_revocations,
         config={**extra_config(), **(config or {})},
         codes=CODES,
+        organisations=Organisation,
     )
     demo.register_cli(app)
     return app

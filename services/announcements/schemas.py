@@ -96,8 +96,9 @@ class ReaderArgs(Schema):
         load_default=None,
         validate=validate.Length(max=64),
         metadata={
-            "description": "IANA zone to show event times in, besides the event's own.",
-            "enum": zone_names(),
+            "description": "IANA zone to show event times in, besides the event's own "
+            "(empty: as if absent).",
+            "enum": ["", *zone_names()],
         },
     )
 

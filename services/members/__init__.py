@@ -20,7 +20,7 @@ def create_app(config: dict | None = None):
     from .domain.keys import local_key_source
     from .domain.tokens import SCOPES
     from .error_codes import CODES
-    from .models import access_revocations, db, organisations_version
+    from .models import Organisation, access_revocations, db, organisations_version
 
     app = create_service_app(
         "members",
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None):
         # members writes the revocations itself, in the transaction of each change: read live.
         config={"REVOCATION_CACHE_SECONDS": 0.0, **(config or {})},
         codes=CODES,
+        organisations=Organisation,
     )
     _document_token_endpoint(app.extensions["api"].spec, SCOPES)
     # Answered from memory while no organisation has been written since they were rendered.

@@ -7,12 +7,12 @@ def create_app(config: dict | None = None, key_source=None):
     """Build the notifications service app."""
     from shared.app import create_service_app
 
-    from .api import blueprints
+    from .api import blueprints, webhook_events
     from .error_codes import CODES
-    from .models import access_revocations, db
+    from .models import Organisation, access_revocations, db
     from .settings import extra_config
 
-    return create_service_app(
+    app = create_service_app(
         "notifications",
         title="Notifications API",
         description=(
@@ -26,4 +26,7 @@ def create_app(config: dict | None = None, key_source=None):
         revocations=access_revocations,
         config={**extra_config(), **(config or {})},
         codes=CODES,
+        organisations=Organisation,
     )
+    webhook_events.document(app)
+    return app

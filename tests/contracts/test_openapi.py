@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 
 import pytest
 from openapi_spec_validator import validate
@@ -31,3 +32,20 @@ def test_the_interactive_docs_are_served_beside_the_document(service):
     page = client.get(f"/api/{name}/v1/docs")
     assert page.status_code == 200
     assert f"/api/{name}/v1/openapi.json".encode() in page.data
+
+
+def test_no_parameter_is_documented_as_null(service):
+    """A query, path or header value is text: absent, never null (generated clients otherwise
+    get one type per branch of a union with null)."""
+    name, client = service
+    document = client.get(f"/api/{name}/v1/openapi.json").json
+    nullable = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if "null" in json.dumps(parameter.get("schema", {}))
+        or None in parameter.get("schema", {}).get("enum", ())
+    ]
+    assert not nullable

@@ -580,19 +580,27 @@ def test_titles_and_summaries_are_shown_in_the_readers_language(browser, make, p
     assert "Fusion de capteurs sur puces basse consommation." in page
 
 
-def test_an_organisation_waiting_for_verification_is_told_it_cannot_publish_yet(
+def test_an_organisation_waiting_for_verification_writes_drafts_but_cannot_publish_yet(
     browser, make, platform
 ):
     _org, admin = make.registered(status="pending", admin={"language": "en"})
     platform.settle()
     browser.sign_in(admin.email)
     page = _text(browser.get("/projects/new"))
-    assert "once the platform team has verified it" in page and 'name="title_en"' not in page
-    # A forged post gets the API's refusal, in words.
+    assert "once the platform team has verified it" in page and 'name="title_en"' in page
     response = browser.submit("/projects/new", _form(), page="/projects")
-    assert response.status_code == 200
-    assert "not verified yet" in _flash(_text(response))
-    assert _api(platform, make, admin, "GET", "/projects?state=draft").get_json()["items"] == []
+    assert response.status_code == 302  # to the draft's page
+    drafts = _api(platform, make, admin, "GET", "/projects?state=draft").get_json()["items"]
+    assert len(drafts) == 1
+    published = _api(
+        platform,
+        make,
+        admin,
+        "POST",
+        f"/projects/{drafts[0]['id']}/transitions",
+        json={"to_state": "open"},
+    )
+    assert published.get_json()["code"] == "organisation.pending"
 
 
 def test_an_active_projects_edit_leaves_its_closed_call_alone(browser, make, platform):

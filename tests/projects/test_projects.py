@@ -147,16 +147,25 @@ def uuid_of(project: dict, owner) -> object:
     return owner.organisation_id
 
 
-def test_suspended_or_unverified_organisations_cannot_create(api, make):
-    for status in ("suspended", "pending"):
-        member = make.member(make.organisation(status=status))
-        response = api.call("POST", "/projects", member, json=_body())
-        assert response.status_code == 403, status
-        assert response.mimetype == PROBLEM
+def test_a_suspended_or_unknown_organisation_cannot_create_and_writes_nothing(api, make):
+    member = make.member(make.organisation(status="suspended"))
+    response = api.call("POST", "/projects", member, json=_body())
+    assert (response.status_code, response.mimetype) == (403, PROBLEM)
+    assert response.get_json()["code"] == "organisation.suspended"
     unknown = make.member(uuid.uuid4())
-    assert api.call("POST", "/projects", unknown, json=_body()).status_code == 403
+    response = api.call("POST", "/projects", unknown, json=_body())
+    assert response.get_json()["code"] == "organisation.unknown"
     with db.engine.connect() as connection:
         assert connection.execute(select(Project.id)).all() == []
+
+
+def test_a_pending_organisation_writes_drafts_but_does_not_publish_them(api, make):
+    admin = make.admin(make.organisation(status="pending"))
+    draft = api.create(admin)
+    assert draft["state"] == "draft"
+    response = api.move(admin, draft["id"], "open")
+    assert (response.status_code, response.get_json()["code"]) == (403, "organisation.pending")
+    assert api.call("GET", f"/projects/{draft['id']}", admin).get_json()["state"] == "draft"
 
 
 def _body(**overrides):

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared import policy
 from shared.app import create_service_app
 from shared.auth import CallableKeySource
 from shared.db import Database, make_base
@@ -41,6 +42,7 @@ blp = Blueprint("widgets", __name__, url_prefix="/widgets")
 
 @blp.route("")
 class Widgets(MethodView):
+    @policy.anyone()
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_schema(WidgetOut))
     def get(self, args):
@@ -49,6 +51,7 @@ class Widgets(MethodView):
         result = page(rows, args["limit"], key=lambda w: (w.name, w.id))
         return result, 200, next_link(result["next"])
 
+    @policy.anyone()
     @blp.arguments(WidgetIn)
     @blp.response(201, WidgetOut)
     def post(self, payload):
@@ -60,6 +63,7 @@ class Widgets(MethodView):
 
 @blp.route("/<int:widget_id>")
 class OneWidget(MethodView):
+    @policy.anyone()
     @blp.response(200, WidgetOut)
     def get(self, widget_id):
         widget = db.session.get(Widget, widget_id)

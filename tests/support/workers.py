@@ -6,8 +6,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,14 +68,19 @@ class Worker:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + ready_timeout
-        while time.monotonic() < deadline:
+
+        def ready() -> bool:
             if self.process.poll() is not None:
                 raise RuntimeError(f"worker exited early; see {self.log_path}:\n{self.log_tail()}")
-            if b"ready." in self.log_path.read_bytes()[offset:]:
-                return self
-            time.sleep(0.1)
-        raise TimeoutError(f"worker not ready; see {self.log_path}:\n{self.log_tail()}")
+            return b"ready." in self.log_path.read_bytes()[offset:]
+
+        try:
+            wait_until(ready, timeout=ready_timeout, interval=0.1)
+        except AssertionError as exc:
+            raise TimeoutError(
+                f"worker not ready; see {self.log_path}:\n{self.log_tail()}"
+            ) from exc
+        return self
 
     def log_text(self) -> str:
         """What this worker has logged since it started (the file is shared by restarts)."""
@@ -107,11 +113,10 @@ class Worker:
 
     def wait_for_log(self, text: str, timeout: float = 60.0) -> None:
         """Until the worker's log holds `text` (written since it started)."""
-        deadline = time.monotonic() + timeout
-        while text not in self.log_text():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{text!r} not in {self.log_path}:\n{self.log_tail()}")
-            time.sleep(0.05)
+        try:
+            wait_until(lambda: text in self.log_text(), timeout=timeout)
+        except AssertionError as exc:
+            raise TimeoutError(f"{text!r} not in {self.log_path}:\n{self.log_tail()}") from exc
 
     def kill(self) -> None:
         """SIGKILL, as when the machine loses the process mid-task."""

@@ -8,8 +8,10 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, current_caller, require_auth
+from shared import policy
+from shared.auth import authenticated, current_caller
 from shared.openapi import problems
+from shared.organisation_status import DRAFTS, PUBLISH
 from shared.pagination import PageArgs, next_link
 
 from ..domain import announcements as domain
@@ -57,6 +59,7 @@ def _shown(announcement, tz=None) -> dict:
 
 @blp.route("")
 class Announcements(MethodView):
+    @policy.anyone(scope="announcements:read")
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, AnnouncementPage)
     def get(self, args):
@@ -85,9 +88,9 @@ class Announcements(MethodView):
         response.headers.update(next_link(following))
         return conditional.stamp(response, etag, modified)
 
+    @policy.admin("announcements:write", DRAFTS)
     @blp.arguments(AnnouncementIn)
     @blp.response(201, AnnouncementOut)
-    @require_auth
     def post(self, payload):
         """Write a draft (platform staff: any kind; an organisation's admin: news for it)."""
         with db.transaction() as session:
@@ -97,9 +100,9 @@ class Announcements(MethodView):
 
 @blp.route("/mine")
 class ManagedAnnouncements(MethodView):
+    @policy.member("announcements:read", DRAFTS)
     @blp.arguments(MineArgs, location="query")
     @blp.response(200, AnnouncementPage)
-    @require_auth
     def get(self, args):
         """Announcements the caller manages (their organisation's; all of them for staff)."""
         caller = authenticated()
@@ -110,9 +113,9 @@ class ManagedAnnouncements(MethodView):
 
 @blp.route("/moderation")
 class ModerationQueue(MethodView):
+    @policy.staff()
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, AnnouncementPage)
-    @require_auth
     def get(self, args):
         """Organisations' news awaiting approval, oldest first (platform staff)."""
         result = domain.moderation_queue(db.session, authenticated(), args["cursor"], args["limit"])
@@ -121,6 +124,7 @@ class ModerationQueue(MethodView):
 
 @blp.route("/<uuid:announcement_id>")
 class AnnouncementDetail(MethodView):
+    @policy.anyone(scope="announcements:read")
     @blp.arguments(ReaderArgs, location="query")
     @blp.response(200, AnnouncementOut)
     @problems(410)
@@ -129,9 +133,9 @@ class AnnouncementDetail(MethodView):
         announcement = domain.readable(db.session, current_caller(), announcement_id)
         return _shown(announcement, args["tz"])
 
+    @policy.admin("announcements:write", DRAFTS)
     @blp.arguments(AnnouncementPatch(partial=("title",)))
     @blp.response(200, AnnouncementOut)
-    @require_auth
     @problems(409)
     def patch(self, payload, announcement_id):
         """Edit; a published announcement keeps what it said before as a version."""
@@ -144,9 +148,9 @@ class AnnouncementDetail(MethodView):
 
 @blp.route("/<uuid:announcement_id>/publish")
 class Publication(MethodView):
+    @policy.admin("announcements:write", PUBLISH)
     @blp.arguments(PublishIn)
     @blp.response(200, AnnouncementOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id):
         """Publish now or at `publish_at` (staff); submit for moderation (organisation admin)."""
@@ -159,8 +163,8 @@ class Publication(MethodView):
 
 @blp.route("/<uuid:announcement_id>/approve")
 class Approval(MethodView):
+    @policy.staff()
     @blp.response(200, AnnouncementOut)
-    @require_auth
     @problems(409)
     def post(self, announcement_id):
         """Approve an organisation's news: published now, or scheduled (platform staff)."""
@@ -171,9 +175,9 @@ class Approval(MethodView):
 
 @blp.route("/<uuid:announcement_id>/reject")
 class Rejection(MethodView):
+    @policy.staff()
     @blp.arguments(RejectIn)
     @blp.response(200, AnnouncementOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id):
         """Send an organisation's news back with a reason (platform staff)."""
@@ -186,9 +190,9 @@ class Rejection(MethodView):
 
 @blp.route("/<uuid:announcement_id>/withdraw")
 class Withdrawal(MethodView):
+    @policy.admin("announcements:write", PUBLISH)
     @blp.arguments(WithdrawIn)
     @blp.response(200, AnnouncementOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id):
         """Take an announcement down: it leaves lists and feeds."""
@@ -201,8 +205,8 @@ class Withdrawal(MethodView):
 
 @blp.route("/<uuid:announcement_id>/versions")
 class Versions(MethodView):
+    @policy.member("announcements:read")
     @blp.response(200, VersionOut(many=True))
-    @require_auth
     def get(self, announcement_id):
         """What a published announcement said before each edit, oldest first."""
         return domain.versions(db.session, authenticated(), announcement_id)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, current_caller, require_auth, require_scopes
+from shared import policy
+from shared.auth import authenticated, current_caller
 from shared.openapi import problems
+from shared.organisation_status import MEMBERS_ONLY
 
 from ..domain import agendas, contacts, meetings
 from ..models import db
@@ -36,9 +38,9 @@ def _shown(meeting, tz=None, zone=None) -> dict:
 
 @blp.route("")
 class Contacts(MethodView):
+    @policy.member("announcements:read")
     @blp.arguments(ContactListArgs, location="query")
     @blp.response(200, ContactOut(many=True))
-    @require_scopes("announcements:read")
     def get(self, args):
         """The caller's organisation's requests, sent and received, newest first (200 at most)."""
         caller = authenticated()
@@ -46,9 +48,9 @@ class Contacts(MethodView):
         found = contacts.listing(db.session, caller, args["direction"], args["status"])
         return [_shown(m, zone=zone) for m in found]
 
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(ContactIn)
     @blp.response(201, ContactOut)
-    @require_auth
     @problems(404, 409)
     def post(self, payload):
         """Ask another verified organisation for a meeting (from its profile or a project)."""
@@ -59,9 +61,9 @@ class Contacts(MethodView):
 
 @blp.route("/<uuid:contact_id>")
 class ContactDetail(MethodView):
+    @policy.member("announcements:read")
     @blp.arguments(ReaderArgs, location="query")
     @blp.response(200, ContactOut)
-    @require_scopes("announcements:read")
     def get(self, args, contact_id):
         """One request, for the people of the two organisations."""
         return _shown(contacts.readable(db.session, authenticated(), contact_id), args["tz"])
@@ -69,9 +71,9 @@ class ContactDetail(MethodView):
 
 @blp.route("/<uuid:contact_id>/accept")
 class ContactAcceptance(MethodView):
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(ContactAcceptIn)
     @blp.response(200, ContactOut)
-    @require_auth
     @problems(409)
     def post(self, payload, contact_id):
         """Accept one of the proposed times (the organisation asked)."""
@@ -83,9 +85,9 @@ class ContactAcceptance(MethodView):
 
 @blp.route("/<uuid:contact_id>/decline")
 class ContactDeclination(MethodView):
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(NoteIn)
     @blp.response(200, ContactOut)
-    @require_auth
     @problems(409)
     def post(self, payload, contact_id):
         """Decline, with a note (the organisation asked)."""
@@ -95,9 +97,9 @@ class ContactDeclination(MethodView):
 
 @blp.route("/<uuid:contact_id>/cancel")
 class ContactCancellation(MethodView):
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(NoteIn)
     @blp.response(200, ContactOut)
-    @require_auth
     @problems(409)
     def post(self, payload, contact_id):
         """Call the request or the meeting off (either organisation)."""
@@ -107,9 +109,9 @@ class ContactCancellation(MethodView):
 
 @blp.route("/<uuid:contact_id>/ics")
 class ContactCalendarFile(MethodView):
+    @policy.member("announcements:read")
     @blp.arguments(LanguageArgs, location="query")
     @blp.response(200)
-    @require_auth
     @problems(409)
     def get(self, args, contact_id):
         """The accepted meeting as an iCalendar file."""

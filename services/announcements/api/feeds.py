@@ -6,6 +6,7 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared import policy
 from shared.errors import NotFound
 from shared.i18n import negotiate
 
@@ -48,6 +49,7 @@ def _language(code: str) -> str:
 
 @blp.route("/<string:language>.rss")
 class RssFeed(MethodView):
+    @policy.anyone()
     @blp.doc(security=[])
     @blp.response(200)
     def get(self, language):
@@ -61,6 +63,7 @@ class RssFeed(MethodView):
 
 @blp.route("/<string:language>.atom")
 class AtomFeed(MethodView):
+    @policy.anyone()
     @blp.doc(security=[])
     @blp.response(200)
     def get(self, language):
@@ -74,6 +77,7 @@ class AtomFeed(MethodView):
 
 @blp.route("/events.ics")
 class CalendarFeed(MethodView):
+    @policy.anyone()
     @blp.doc(security=[])
     @blp.arguments(LanguageArgs, location="query")
     @blp.response(200)
@@ -85,6 +89,7 @@ class CalendarFeed(MethodView):
 
 @blp.route("/events/<uuid:announcement_id>.ics")
 class EventCalendar(MethodView):
+    @policy.anyone()
     @blp.doc(security=[])
     @blp.arguments(LanguageArgs, location="query")
     @blp.response(200)

@@ -8,13 +8,14 @@ import logging
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, current_caller, require_auth, require_scopes
+from shared import policy
+from shared.auth import authenticated, current_caller
 from shared.openapi import problems
+from shared.organisation_status import PUBLISH
 
 from ..domain import announcements as announcements_domain
 from ..domain import matchmaking as domain
 from ..domain import scheduling
-from ..domain.people import person
 from ..models import db
 from ..schemas import MatchmakingIn, MatchmakingOut, ReaderArgs, ScheduleRunIn, ScheduleRunOut
 from .presenting import reader_zone
@@ -29,9 +30,9 @@ blp = Blueprint(
 
 @blp.route("")
 class MatchmakingSettings(MethodView):
+    @policy.member("announcements:read")
     @blp.arguments(ReaderArgs, location="query")
     @blp.response(200, MatchmakingOut)
-    @require_scopes("announcements:read")
     def get(self, args, announcement_id):
         """The event's meeting settings, sessions and slots (whoever may read the event)."""
         caller = current_caller()
@@ -39,16 +40,16 @@ class MatchmakingSettings(MethodView):
         settings = domain.of_event(db.session, announcement_id)
         return domain.described(db.session, settings, reader_zone(args["tz"], caller))
 
+    @policy.admin("announcements:write", PUBLISH)
     @blp.arguments(MatchmakingIn)
     @blp.response(200, MatchmakingOut)
-    @require_auth
     @problems(409)
     def put(self, payload, announcement_id):
         """Switch meetings on, or change their settings (staff, or an admin of the organiser).
 
         Sessions and the meeting length cannot change once a meeting holds a slot.
         """
-        caller = person(authenticated())
+        caller = authenticated()
         with db.transaction() as session:
             settings = domain.configure(session, caller, announcement_id, payload)
         return domain.described(db.session, settings, reader_zone(None, caller))
@@ -66,9 +67,9 @@ def _queue(run_id) -> None:
 
 @blp.route("/runs")
 class ScheduleRuns(MethodView):
+    @policy.admin("announcements:write", PUBLISH)
     @blp.arguments(ScheduleRunIn)
     @blp.response(202, ScheduleRunOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id):
         """Run the scheduler on the accepted meetings (organisers); read the run for its result."""
@@ -80,8 +81,8 @@ class ScheduleRuns(MethodView):
 
 @blp.route("/runs/<uuid:run_id>")
 class ScheduleRunDetail(MethodView):
+    @policy.admin("announcements:read")
     @blp.response(200, ScheduleRunOut)
-    @require_auth
     def get(self, announcement_id, run_id):
         """A scheduling run: its state, then the solver, optimality, bound, gap, and the
         meetings left out with their reasons."""

@@ -6,8 +6,10 @@ from flask import Response, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, require_auth, require_scopes
+from shared import policy
+from shared.auth import authenticated
 from shared.openapi import problems
+from shared.organisation_status import MEMBERS_ONLY
 from shared.pagination import next_link
 
 from ..domain import agendas, meetings, participants, suggestions
@@ -67,17 +69,17 @@ def ics_response(body: bytes, name: str) -> Response:
 
 @blp.route("/matchmaking/participants")
 class Participants(MethodView):
+    @policy.member("announcements:read", MEMBERS_ONLY)
     @blp.arguments(ParticipantArgs, location="query")
     @blp.response(200, ParticipantPage)
-    @require_scopes("announcements:read")
     def get(self, args, announcement_id):
         """Participants of verified organisations, filtered (for participants and organisers)."""
         result = participants.listing(db.session, authenticated(), announcement_id, args)
         return result, next_link(result["next"])
 
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(ParticipantIn)
     @blp.response(201, OwnParticipantOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id):
         """Take part: a registered attendee of a verified organisation publishes a profile.
@@ -93,15 +95,15 @@ class Participants(MethodView):
 
 @blp.route("/matchmaking/participants/me")
 class OwnParticipation(MethodView):
+    @policy.person()
     @blp.response(200, OwnParticipantOut)
-    @require_auth
     def get(self, announcement_id):
         """The caller's own participation profile."""
         return _own(participants.own(db.session, authenticated(), announcement_id))
 
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(ParticipantPatch(partial=True))
     @blp.response(200, OwnParticipantOut)
-    @require_auth
     def patch(self, payload, announcement_id):
         """Change the profile (sessions, hours, what is offered and sought...)."""
         with db.transaction() as session:
@@ -113,8 +115,8 @@ class OwnParticipation(MethodView):
 
 @blp.route("/matchmaking/participants/me/calendar-secret")
 class CalendarSecret(MethodView):
+    @policy.person()
     @blp.response(200, OwnParticipantOut)
-    @require_auth
     def post(self, announcement_id):
         """A new private calendar URL; the previous one stops working at once."""
         with db.transaction() as session:
@@ -126,9 +128,9 @@ class CalendarSecret(MethodView):
 
 @blp.route("/matchmaking/suggestions")
 class Suggestions(MethodView):
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(SuggestionArgs, location="query")
     @blp.response(200, SuggestionOut(many=True))
-    @require_auth
     def get(self, args, announcement_id):
         """Whom to meet, best first, with reasons in the reader's language."""
         return suggestions.suggest(
@@ -138,9 +140,9 @@ class Suggestions(MethodView):
 
 @blp.route("/matchmaking/agenda")
 class Agenda(MethodView):
+    @policy.person()
     @blp.arguments(ReaderArgs, location="query")
     @blp.response(200, AgendaOut)
-    @require_auth
     def get(self, args, announcement_id):
         """The caller's meetings with their times (UTC, the event's zone, the reader's), table
         or online room, and the other party."""
@@ -150,18 +152,18 @@ class Agenda(MethodView):
 
 @blp.route("/meetings")
 class MeetingRequests(MethodView):
+    @policy.person()
     @blp.arguments(MeetingListArgs, location="query")
     @blp.response(200, MeetingOut(many=True))
-    @require_auth
     def get(self, args, announcement_id):
         """The caller's requests at the event, sent and received, newest first."""
         return meetings.mine(
             db.session, authenticated(), announcement_id, args["direction"], args["status"]
         )
 
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(MeetingRequestIn)
     @blp.response(201, MeetingOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id):
         """Ask another participant for a meeting, with a reason."""
@@ -171,8 +173,8 @@ class MeetingRequests(MethodView):
 
 @blp.route("/meetings/<uuid:meeting_id>")
 class MeetingDetail(MethodView):
+    @policy.member("announcements:read")
     @blp.response(200, MeetingOut)
-    @require_auth
     def get(self, announcement_id, meeting_id):
         """One request, for its two parties and the organisers."""
         return meetings.readable(db.session, authenticated(), announcement_id, meeting_id)
@@ -180,9 +182,9 @@ class MeetingDetail(MethodView):
 
 @blp.route("/meetings/<uuid:meeting_id>/accept")
 class Acceptance(MethodView):
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(AcceptIn)
     @blp.response(200, MeetingOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id, meeting_id):
         """Accept (the participant asked); pick a free common slot when participants schedule."""
@@ -194,9 +196,9 @@ class Acceptance(MethodView):
 
 @blp.route("/meetings/<uuid:meeting_id>/decline")
 class Declination(MethodView):
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(NoteIn)
     @blp.response(200, MeetingOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id, meeting_id):
         """Decline, with a note (the participant asked)."""
@@ -208,9 +210,9 @@ class Declination(MethodView):
 
 @blp.route("/meetings/<uuid:meeting_id>/cancel")
 class Cancellation(MethodView):
+    @policy.person(MEMBERS_ONLY)
     @blp.arguments(NoteIn)
     @blp.response(200, MeetingOut)
-    @require_auth
     @problems(409)
     def post(self, payload, announcement_id, meeting_id):
         """Call a requested or accepted meeting off (either party); its slot frees up."""
@@ -222,9 +224,9 @@ class Cancellation(MethodView):
 
 @blp.route("/meetings/<uuid:meeting_id>/ics")
 class MeetingCalendarFile(MethodView):
+    @policy.person()
     @blp.arguments(LanguageArgs, location="query")
     @blp.response(200)
-    @require_auth
     @problems(409)
     def get(self, args, announcement_id, meeting_id):
         """The meeting as an iCalendar file (its parties, once it has a published time)."""
@@ -238,6 +240,7 @@ class MeetingCalendarFile(MethodView):
 
 @calendars.route("/<string:secret>")
 class MeetingCalendar(MethodView):
+    @policy.anyone()
     @calendars.doc(security=[])
     @calendars.response(200)
     def get(self, secret):

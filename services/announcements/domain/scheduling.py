@@ -23,7 +23,6 @@ from shared.events import emit
 
 from ..models import MeetingRequest, Participant, ScheduleRun
 from . import matchmaking, meetings, participants
-from .people import person
 
 ACTIVE = ("queued", "running")
 STALE = timedelta(minutes=15)
@@ -31,7 +30,6 @@ STALE = timedelta(minutes=15)
 
 def start(session, caller: Caller, announcement_id, payload: dict) -> ScheduleRun:
     """Record a run for the organiser; the caller queues the task once this commits."""
-    caller = person(caller)
     matchmaking.organised(session, caller, announcement_id)
     matchmaking.lock(session, announcement_id)
     running = session.scalars(

@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
-from shared import client_address
+from shared import client_address, policy
 from shared.app import accepts_form
 from shared.errors import PROBLEM_MIMETYPE
 from shared.openapi import problems
@@ -203,6 +203,7 @@ class Token(MethodView):
             },
         },
     )
+    @policy.anyone()
     def post(self):
         """OAuth2 token endpoint (RFC 6749): password, refresh_token, client_credentials.
 
@@ -228,6 +229,7 @@ class Revoke(MethodView):
             },
         },
     )
+    @policy.anyone()
     def post(self):
         """Sign out: revoke a refresh token and its session (RFC 7009)."""
         params = _parameters(RevokeRequest())
@@ -238,6 +240,7 @@ class Revoke(MethodView):
 
 @blp.route("/auth/password-reset")
 class PasswordReset(MethodView):
+    @policy.anyone()
     @blp.arguments(PasswordResetRequest)
     @blp.response(202, description="An e-mail is on its way if the address has an account")
     @blp.doc(security=[])
@@ -258,6 +261,7 @@ class PasswordReset(MethodView):
 
 @blp.route("/auth/password-reset/confirm")
 class PasswordResetConfirmation(MethodView):
+    @policy.anyone()
     @blp.arguments(PasswordResetConfirm)
     @blp.response(204)
     @blp.doc(security=[])

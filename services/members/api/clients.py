@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, require_organisation
+from shared import policy
+from shared.auth import authenticated
+from shared.organisation_status import INTEGRATE
 from shared.pagination import PageArgs, next_link
 
 from ..domain import clients
@@ -18,9 +20,9 @@ ORG = "/organisations/<uuid:organisation_id>"
 
 @blp.route(f"{ORG}/clients")
 class Clients(MethodView):
+    @policy.admin("organisation:admin", INTEGRATE, organisation="organisation_id")
     @blp.arguments(ClientIn)
     @blp.response(201, ClientCreated)
-    @require_organisation(admin=True)
     def post(self, payload, organisation_id):
         """Issue client credentials with scopes (org admin); the secret is shown only here."""
         with db.transaction() as session:
@@ -30,9 +32,9 @@ class Clients(MethodView):
             "client_secret": secret,
         }
 
+    @policy.admin("organisation:admin", INTEGRATE, organisation="organisation_id")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, ClientPage)
-    @require_organisation(admin=True)
     def get(self, args, organisation_id):
         """The organisation's API clients, newest first, revoked ones included (org admin)."""
         with db.transaction() as session:
@@ -44,8 +46,8 @@ class Clients(MethodView):
 
 @blp.route(f"{ORG}/clients/<uuid:client_id>")
 class ClientDetail(MethodView):
+    @policy.admin("organisation:admin", INTEGRATE, organisation="organisation_id")
     @blp.response(204)
-    @require_organisation(admin=True)
     def delete(self, organisation_id, client_id):
         """Revoke a client (org admin): it gets no new tokens."""
         with db.transaction() as session:

@@ -6,7 +6,7 @@ from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared import vocabulary
+from shared import policy, vocabulary
 from shared.auth import current_caller
 from shared.i18n import DEFAULT_LOCALE, negotiate
 from shared.pagination import next_link
@@ -42,6 +42,7 @@ def _conditional(payload: dict, headers: dict | None = None) -> Response:
 
 @blp.route("/directory")
 class Directory(MethodView):
+    @policy.anyone(scope="directory:read")
     @blp.arguments(_ARGS, location="query")
     @blp.response(200, DirectoryPage)
     @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
@@ -55,6 +56,7 @@ class Directory(MethodView):
 
 @blp.route("/vocabulary")
 class Vocabulary(MethodView):
+    @policy.anyone(scope="directory:read")
     @blp.response(200, VocabularyOut)
     def get(self):
         """Sectors, kinds of organisation, parks and size bands, with labels in en, fr, zh."""

@@ -4,6 +4,8 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared import policy
+
 from ..domain import keys
 from ..models import db
 
@@ -12,6 +14,7 @@ blp = Blueprint("jwks", __name__, url_prefix="/.well-known", description="Token 
 
 @blp.route("/jwks.json")
 class Jwks(MethodView):
+    @policy.anyone()
     @blp.response(200, description="JSON Web Key Set (RFC 7517) of the token signing keys")
     def get(self):
         """Public keys that verify access tokens; cached by verifiers, refetched on unknown kid."""

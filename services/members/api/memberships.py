@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, require_organisation
+from shared import policy
+from shared.auth import authenticated
 from shared.openapi import problems
+from shared.organisation_status import COLLEAGUES
 from shared.pagination import PageArgs, next_link
 
 from ..domain import invitations, memberships
@@ -30,9 +32,9 @@ ORG = "/organisations/<uuid:organisation_id>"
 
 @blp.route(f"{ORG}/members")
 class Members(MethodView):
+    @policy.member("organisation:read", COLLEAGUES, organisation="organisation_id")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, MemberPage)
-    @require_organisation()
     def get(self, args, organisation_id):
         """The organisation's people and roles, in joining order (members of it, staff)."""
         with db.transaction() as session:
@@ -44,9 +46,9 @@ class Members(MethodView):
 
 @blp.route(f"{ORG}/members/<uuid:user_id>")
 class MemberDetail(MethodView):
+    @policy.admin("organisation:admin", COLLEAGUES, organisation="organisation_id")
     @blp.arguments(RoleChange)
     @blp.response(200, Member)
-    @require_organisation(admin=True)
     @problems(409)
     def patch(self, payload, organisation_id, user_id):
         """Change a member's role (org admin); the last admin cannot step down."""
@@ -55,6 +57,7 @@ class MemberDetail(MethodView):
                 session, authenticated(), organisation_id, user_id, payload["role"]
             )
 
+    @policy.member("organisation:admin", COLLEAGUES, organisation="organisation_id")
     @blp.response(204)
     @problems(409)
     def delete(self, organisation_id, user_id):
@@ -65,9 +68,9 @@ class MemberDetail(MethodView):
 
 @blp.route(f"{ORG}/invitations")
 class Invitations(MethodView):
+    @policy.admin("organisation:admin", COLLEAGUES, organisation="organisation_id")
     @blp.arguments(InvitationIn)
     @blp.response(201, InvitationOut)
-    @require_organisation(admin=True)
     @problems(409)
     def post(self, payload, organisation_id):
         """Invite someone by e-mail with a role (org admin); the e-mail follows shortly."""
@@ -78,9 +81,9 @@ class Invitations(MethodView):
         enqueue(send_account_email, "invitation", str(invitation.id))
         return invitation
 
+    @policy.admin("organisation:admin", COLLEAGUES, organisation="organisation_id")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, InvitationPage)
-    @require_organisation(admin=True)
     def get(self, args, organisation_id):
         """The organisation's invitations, newest first (org admin)."""
         with db.transaction() as session:
@@ -92,8 +95,8 @@ class Invitations(MethodView):
 
 @blp.route(f"{ORG}/invitations/<uuid:invitation_id>")
 class InvitationDetail(MethodView):
+    @policy.admin("organisation:admin", COLLEAGUES, organisation="organisation_id")
     @blp.response(204)
-    @require_organisation(admin=True)
     @problems(409)
     def delete(self, organisation_id, invitation_id):
         """Revoke a pending invitation (org admin): its link stops working."""
@@ -103,6 +106,7 @@ class InvitationDetail(MethodView):
 
 @blp.route("/invitations/accept")
 class InvitationAcceptance(MethodView):
+    @policy.anyone()
     @blp.arguments(InvitationAccept)
     @blp.response(201, Profile)
     @blp.doc(security=[])

@@ -7,16 +7,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
+from shared import policy
 from shared.auth import (
-    PLATFORM_ADMIN,
     Caller,
     authenticated,
     current_caller,
-    require_auth,
-    require_roles,
 )
 from shared.errors import Conflict, NotFound
 from shared.openapi import problems
+from shared.organisation_status import PROFILE
 from shared.pagination import next_link
 
 from ..domain import organisations as domain
@@ -77,6 +76,7 @@ def _json(row: dict) -> dict:
 
 @blp.route("")
 class Organisations(MethodView):
+    @policy.anyone()
     @blp.arguments(RegistrationIn)
     @blp.response(201, RegistrationOut)
     @problems(409)
@@ -94,7 +94,7 @@ class Organisations(MethodView):
             raise Conflict("This organisation was registered meanwhile.") from exc
         return {"organisation": _shown(_row(org), None), "admin": user}
 
-    @require_roles(PLATFORM_ADMIN)
+    @policy.staff()
     @blp.arguments(QueueArgs, location="query")
     @blp.response(200, OrganisationPage)
     def get(self, args):
@@ -105,6 +105,7 @@ class Organisations(MethodView):
 
 @blp.route("/<uuid:organisation_id>")
 class OrganisationItem(MethodView):
+    @policy.anyone(scope="directory:read")
     @blp.response(200, OrganisationOut)
     @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
     def get(self, organisation_id):
@@ -126,7 +127,7 @@ class OrganisationItem(MethodView):
         response.headers["Vary"] = "Authorization"
         return response
 
-    @require_auth
+    @policy.admin("organisation:admin", PROFILE, organisation="organisation_id")
     @blp.arguments(OrganisationPatch)
     @blp.response(200, OrganisationOut)
     def patch(self, changes, organisation_id):
@@ -139,7 +140,7 @@ class OrganisationItem(MethodView):
 
 @blp.route("/<uuid:organisation_id>/verify")
 class Verify(MethodView):
-    @require_roles(PLATFORM_ADMIN)
+    @policy.staff()
     @blp.arguments(VerifyIn)
     @blp.response(200, OrganisationOut)
     @problems(409)
@@ -153,7 +154,7 @@ class Verify(MethodView):
 
 @blp.route("/<uuid:organisation_id>/suspend")
 class Suspend(MethodView):
-    @require_roles(PLATFORM_ADMIN)
+    @policy.staff()
     @blp.arguments(SuspendIn)
     @blp.response(200, OrganisationOut)
     @problems(409)

@@ -8,8 +8,10 @@ from flask import current_app, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared import policy
 from shared.auth import authenticated, verify_token
 from shared.openapi import problems
+from shared.organisation_status import EXPORT
 
 from ..domain import accounts, personal_data
 from ..models import db
@@ -41,12 +43,14 @@ def _current_session_id():
 
 @blp.route("/me")
 class Me(MethodView):
+    @policy.person()
     @blp.response(200, Profile)
     def get(self):
         """The signed-in person, with their organisation and role."""
         with db.transaction() as session:
             return accounts.profile(session, authenticated())
 
+    @policy.person(EXPORT)
     @blp.arguments(ProfileChanges)
     @blp.response(200, Profile)
     def patch(self, changes):
@@ -54,6 +58,7 @@ class Me(MethodView):
         with db.transaction() as session:
             return accounts.update_profile(session, authenticated(), changes)
 
+    @policy.person(EXPORT)
     @blp.arguments(AccountDeletion)
     @blp.response(204)
     @problems(409)
@@ -68,6 +73,7 @@ class Me(MethodView):
 
 @blp.route("/me/password")
 class Password(MethodView):
+    @policy.person()
     @blp.arguments(PasswordChange)
     @blp.response(204)
     def post(self, payload):
@@ -85,6 +91,7 @@ class Password(MethodView):
 
 @blp.route("/me/exports")
 class Exports(MethodView):
+    @policy.person(EXPORT)
     @blp.response(200, Export(many=True))
     def get(self):
         """One's latest exports (at most five), newest first, with their status."""
@@ -94,6 +101,7 @@ class Exports(MethodView):
                 for export in personal_data.latest_exports(session, authenticated())
             ]
 
+    @policy.person(EXPORT)
     @blp.response(202, Export)
     def post(self):
         """Ask for a copy of one's data; poll the export until it is ready."""
@@ -104,6 +112,7 @@ class Exports(MethodView):
 
 @blp.route("/me/exports/<uuid:export_id>")
 class ExportStatus(MethodView):
+    @policy.person(EXPORT)
     @blp.response(200, Export)
     def get(self, export_id):
         """The export's status and, once ready, a download link that expires."""
@@ -115,6 +124,7 @@ class ExportStatus(MethodView):
 
 @blp.route("/me/exports/<uuid:export_id>/download")
 class ExportDownload(MethodView):
+    @policy.person(EXPORT)
     @blp.response(200, description="The ZIP: a folder of JSON files per service, READMEs, index")
     @problems(410)
     def get(self, export_id):

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import object_session
 
 from shared.auth import ORG_ADMIN, PLATFORM_ADMIN
 from shared.db import utcnow
@@ -34,6 +35,7 @@ SCOPES = (
     "projects:write",
     "projects:apply",
     "announcements:read",
+    "announcements:write",
     "webhooks:manage",
     "notifications:read",
 )
@@ -46,7 +48,7 @@ MEMBER_SCOPES = (
     "announcements:read",
     "notifications:read",
 )
-ADMIN_SCOPES = (*MEMBER_SCOPES, "organisation:admin", "webhooks:manage")
+ADMIN_SCOPES = (*MEMBER_SCOPES, "organisation:admin", "announcements:write", "webhooks:manage")
 
 
 class OAuthError(Problem):
@@ -122,6 +124,9 @@ def person_claims(user: User, membership: Membership | None, scope: list[str], f
     if membership is not None:
         roles.append(membership.role)
         claims["org"] = str(membership.organisation_id)
+        organisation = object_session(membership).get(Organisation, membership.organisation_id)
+        # Services judge by their own copy of the status; this one serves until it arrives.
+        claims["org_status"] = organisation.status if organisation is not None else None
     if family is not None:
         claims["sid"] = str(family)  # the session: "revoke the other sessions" spares this one
     return claims
@@ -258,6 +263,7 @@ def client_credentials_grant(session, client_id: str, client_secret: str, scope)
         "sub": client.client_id,
         "client_id": client.client_id,
         "org": str(client.organisation_id),
+        "org_status": organisation.status,
         "roles": [],
         "scope": " ".join(granted),
     }

@@ -6,9 +6,11 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared import policy
 from shared.auth import authenticated
 from shared.errors import Forbidden
 from shared.i18n import negotiate
+from shared.organisation_status import NOTIFICATIONS
 from shared.pagination import next_link
 
 from ..domain import inbox
@@ -34,6 +36,7 @@ def _language() -> str | None:
 
 @blp.route("/inbox")
 class Inbox(MethodView):
+    @policy.person(NOTIFICATIONS)
     @blp.arguments(InboxArgs, location="query")
     @blp.response(200, NotificationPage)
     def get(self, args):
@@ -48,6 +51,7 @@ class Inbox(MethodView):
 
 @blp.route("/inbox/unread-count")
 class UnreadCount(MethodView):
+    @policy.person(NOTIFICATIONS)
     @blp.response(200, UnreadOut)
     @blp.alt_response(304, description="Unchanged since the ETag you sent")
     def get(self):
@@ -63,6 +67,7 @@ class UnreadCount(MethodView):
 
 @blp.route("/inbox/read-all")
 class ReadAll(MethodView):
+    @policy.person(NOTIFICATIONS)
     @blp.response(200, MarkedOut)
     def post(self):
         """Mark every notification read."""
@@ -72,6 +77,7 @@ class ReadAll(MethodView):
 
 @blp.route("/inbox/<int:notification_id>/read")
 class Read(MethodView):
+    @policy.person(NOTIFICATIONS)
     @blp.response(200, NotificationOut)
     def post(self, notification_id):
         with db.transaction() as session:
@@ -80,6 +86,7 @@ class Read(MethodView):
 
 @blp.route("/inbox/<int:notification_id>")
 class Item(MethodView):
+    @policy.person(NOTIFICATIONS)
     @blp.response(204)
     def delete(self, notification_id):
         with db.transaction() as session:

@@ -7,10 +7,12 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared import policy
 from shared.app import accepts_form
 from shared.auth import authenticated
 from shared.errors import Forbidden, NotFound
 from shared.openapi import problems
+from shared.organisation_status import NOTIFICATIONS
 
 from ..domain import mail, preferences
 from ..models import db
@@ -28,12 +30,14 @@ def _person():
 
 @blp.route("/preferences")
 class Preferences(MethodView):
+    @policy.person(NOTIFICATIONS)
     @blp.response(200, PreferencesOut)
     def get(self):
         """Your mode for each category and your quiet hours."""
         with db.transaction() as session:
             return preferences.view(session, _person())
 
+    @policy.person(NOTIFICATIONS)
     @blp.arguments(PreferencesIn)
     @blp.response(200, PreferencesOut)
     def patch(self, payload):
@@ -44,6 +48,7 @@ class Preferences(MethodView):
 
 @blp.route("/unsubscribe")
 class Unsubscribe(MethodView):
+    @policy.anyone()
     @accepts_form
     @problems(404)
     @blp.arguments(UnsubscribeArgs, location="query")

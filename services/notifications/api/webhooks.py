@@ -7,8 +7,10 @@ import logging
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared import policy
 from shared.auth import authenticated
 from shared.openapi import problems
+from shared.organisation_status import INTEGRATE
 from shared.pagination import PageArgs, next_link
 
 from ..domain import endpoints
@@ -46,6 +48,7 @@ def _deliver_soon() -> None:
 
 @blp.route("/webhooks/event-types")
 class EventTypes(MethodView):
+    @policy.anyone()
     @blp.response(200, EventTypeOut(many=True))
     def get(self):
         """Every event type webhooks can receive, with an example of its payload."""
@@ -67,6 +70,7 @@ class EventTypes(MethodView):
 
 @blp.route("/organisations/<uuid:organisation_id>/webhooks")
 class Endpoints(MethodView):
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.arguments(EndpointIn)
     @blp.response(201, EndpointCreated)
     def post(self, payload, organisation_id):
@@ -77,6 +81,7 @@ class Endpoints(MethodView):
             body["secret"] = secret
         return body
 
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, EndpointPage)
     def get(self, args, organisation_id):
@@ -90,11 +95,13 @@ class Endpoints(MethodView):
 
 @blp.route(ENDPOINT)
 class Endpoint(MethodView):
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.response(200, EndpointOut)
     def get(self, organisation_id, endpoint_id):
         with db.transaction() as session:
             return endpoints.get(session, authenticated(), organisation_id, endpoint_id)
 
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.arguments(EndpointPatch)
     @blp.response(200, EndpointOut)
     def patch(self, payload, organisation_id, endpoint_id):
@@ -104,6 +111,7 @@ class Endpoint(MethodView):
                 session, authenticated(), organisation_id, endpoint_id, payload
             )
 
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.response(204)
     def delete(self, organisation_id, endpoint_id):
         with db.transaction() as session:
@@ -112,6 +120,7 @@ class Endpoint(MethodView):
 
 @blp.route(f"{ENDPOINT}/secret/rotate")
 class RotateSecret(MethodView):
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.response(201, SecretOut)
     def post(self, organisation_id, endpoint_id):
         """A new secret, shown once; the previous one keeps signing for 24 hours."""
@@ -122,6 +131,7 @@ class RotateSecret(MethodView):
 
 @blp.route(f"{ENDPOINT}/messages")
 class Messages(MethodView):
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.arguments(MessageArgs, location="query", as_kwargs=True)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, MessagePage)
@@ -142,6 +152,7 @@ class Messages(MethodView):
 
 @blp.route(f"{ENDPOINT}/attempts")
 class Attempts(MethodView):
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.arguments(AttemptArgs, location="query", as_kwargs=True)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, AttemptPage)
@@ -162,6 +173,7 @@ class Attempts(MethodView):
 
 @blp.route(f"{ENDPOINT}/messages/<string:message_id>/replay")
 class Replay(MethodView):
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.response(202, MessageOut)
     @problems(409)
     def post(self, organisation_id, endpoint_id, message_id):
@@ -176,6 +188,7 @@ class Replay(MethodView):
 
 @blp.route(f"{ENDPOINT}/recover")
 class Recover(MethodView):
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.arguments(RecoverIn)
     @blp.response(202, RecoverOut)
     @problems(409)
@@ -191,6 +204,7 @@ class Recover(MethodView):
 
 @blp.route(f"{ENDPOINT}/test")
 class TestEvent(MethodView):
+    @policy.admin("webhooks:manage", INTEGRATE, organisation="organisation_id")
     @blp.response(202, MessageOut)
     @problems(409)
     def post(self, organisation_id, endpoint_id):

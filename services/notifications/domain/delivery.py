@@ -21,10 +21,12 @@ import aiohttp
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from shared import organisation_status
 from shared.db import utcnow
+from shared.organisation_status import INTEGRATE
 
 from .. import settings
-from ..models import WebhookAttempt, WebhookEndpoint, WebhookMessage
+from ..models import Organisation, WebhookAttempt, WebhookEndpoint, WebhookMessage
 from . import chat, signing
 from .endpoints import active_secrets_of
 from .safety import SafeResolver, UnsafeTarget, check_address, literal_address, target_host
@@ -77,6 +79,15 @@ def _allowed_now(session: Session, endpoint_id, rate_limit, flavour, now) -> int
     return max(min(budgets), 0) if budgets else None
 
 
+def _integrating():
+    """Endpoints of organisations whose status allows integrations: a suspended organisation's
+    messages wait, pending, until it is reinstated (held, not dropped)."""
+    statuses = [s for s in organisation_status.ALLOWED if organisation_status.allows(s, INTEGRATE)]
+    return WebhookEndpoint.organisation_id.in_(
+        select(Organisation.id).where(Organisation.status.in_(statuses))
+    )
+
+
 def claim_due(session: Session, now: datetime, limit: int) -> list[Job]:
     """Lease up to `limit` due messages of enabled endpoints, within their rate limits."""
     rows = session.execute(
@@ -96,6 +107,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Job]:
             WebhookMessage.status == "pending",
             WebhookMessage.next_attempt_at <= now,
             WebhookEndpoint.enabled.is_(True),
+            _integrating(),
         )
         .order_by(WebhookMessage.next_attempt_at)
         .limit(limit)
@@ -373,6 +385,7 @@ def next_due_at(session: Session, now: datetime, horizon: float) -> datetime | N
             WebhookMessage.next_attempt_at > now,
             WebhookMessage.next_attempt_at <= now + timedelta(seconds=horizon),
             WebhookEndpoint.enabled.is_(True),
+            _integrating(),
         )
     )
 
@@ -385,5 +398,6 @@ def due_count(session: Session, now: datetime) -> int:
             WebhookMessage.status == "pending",
             WebhookMessage.next_attempt_at <= now,
             WebhookEndpoint.enabled.is_(True),
+            _integrating(),
         )
     )

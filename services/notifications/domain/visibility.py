@@ -16,8 +16,10 @@ def may_see(entry: EventType, data: dict, organisation_id) -> bool:
     return bool(entry.public(data))
 
 
-# What names a discreet owner's people in a project event: their ids, which the history of the
-# owner's named projects would tie to the owner.
+# What names a discreet owner in its project (the OpenAPI document's `webhooks` say they may be
+# missing), and its people in a project event: their ids, which the history of the owner's named
+# projects would tie to the owner.
+OWNER_FIELDS = ("organisation_id",)
 OWNER_PEOPLE = ("changed_by",)
 
 
@@ -31,7 +33,8 @@ def redacted(data: dict, organisation_id) -> dict:
         and str(project.get("organisation_id")) != str(organisation_id)
     ):
         data = copy.deepcopy(data)
-        data["project"].pop("organisation_id", None)
+        for key in OWNER_FIELDS:
+            data["project"].pop(key, None)
         for key in OWNER_PEOPLE:
             if key in data:
                 data[key] = None

@@ -130,6 +130,13 @@ class EventTypeOut(Schema):
     example = fields.Dict(metadata={"description": "the payload an endpoint receives"})
 
 
+class WebhookTestData(Schema):
+    """The `data` of a `webhook.test` message, as `domain.endpoints.send_test` writes it."""
+
+    endpoint_id = fields.UUID(required=True, metadata={"description": "the endpoint tested"})
+    message = fields.String(required=True)
+
+
 EndpointPage = page_schema(EndpointOut)
 MessagePage = page_schema(MessageOut)
 AttemptPage = page_schema(AttemptOut)

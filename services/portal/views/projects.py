@@ -431,10 +431,10 @@ def new():
     organisation_id = _organisation_id()
     if organisation_id is None:
         abort(403)
-    if request.method == "GET":
-        organisation = _organisations([organisation_id]).get(organisation_id)
-        if organisation is None or organisation.get("status") != "verified":
-            return render_template("projects/unverified.html", organisation=organisation)
+    organisation = _organisations([organisation_id]).get(organisation_id) or {}
+    status = organisation.get("status")
+    if request.method == "GET" and status not in ("verified", "pending"):
+        return render_template("projects/unverified.html", organisation=organisation or None)
     form = ProjectForm(
         data={"visibility": "members", "discretion": "shown"} if request.method == "GET" else None
     )
@@ -454,7 +454,10 @@ def new():
                 "success",
             )
             return redirect(url_for("projects.detail", project_id=created["id"]))
-    return render_template("projects/form.html", form=form, project=None)
+    # A pending organisation writes drafts; it publishes them once verified (the trust policy).
+    return render_template(
+        "projects/form.html", form=form, project=None, pending=status == "pending"
+    )
 
 
 @bp.route("/<uuid:project_id>/edit", methods=["GET", "POST"])

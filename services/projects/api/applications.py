@@ -6,9 +6,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
-from shared.auth import authenticated, require_auth, require_scopes
+from shared import policy
+from shared.auth import authenticated
 from shared.errors import Conflict
 from shared.openapi import problems
+from shared.organisation_status import PUBLISH
 from shared.pagination import next_link
 
 from ..domain import applications
@@ -27,13 +29,13 @@ blp = Blueprint("applications", __name__, description="Applications to calls for
 
 @blp.route("/projects/<uuid:project_id>/applications")
 class ProjectApplications(MethodView):
-    @require_auth
+    @policy.member("projects:read")
     @blp.response(200, ApplicationOut(many=True))
     def get(self, project_id):
         """All applications for the owner; your organisation's own otherwise."""
         return applications.of_project(db.session(), authenticated(), project_id)
 
-    @require_scopes("projects:apply")
+    @policy.member("projects:apply", PUBLISH)
     @blp.arguments(ApplicationIn)
     @blp.response(201, ApplicationOut)
     @problems(409)
@@ -51,7 +53,7 @@ class ProjectApplications(MethodView):
 
 @blp.route("/applications/<uuid:application_id>")
 class ApplicationItem(MethodView):
-    @require_auth
+    @policy.member("projects:read")
     @blp.response(200, ApplicationOut)
     def get(self, application_id):
         """One application, for the owner's and the applicant's members."""
@@ -60,7 +62,7 @@ class ApplicationItem(MethodView):
 
 @blp.route("/applications/<uuid:application_id>/decision")
 class Decision(MethodView):
-    @require_scopes("projects:write")
+    @policy.admin("projects:write", PUBLISH)
     @blp.arguments(DecisionIn)
     @blp.response(200, ApplicationOut)
     @problems(409)
@@ -79,7 +81,7 @@ class Decision(MethodView):
 
 @blp.route("/applications/<uuid:application_id>/withdrawal")
 class Withdrawal(MethodView):
-    @require_scopes("projects:apply")
+    @policy.member("projects:apply", PUBLISH)
     @blp.response(200, ApplicationOut)
     @problems(409)
     def post(self, application_id):
@@ -90,7 +92,7 @@ class Withdrawal(MethodView):
 
 @blp.route("/organisations/<uuid:organisation_id>/applications")
 class SentApplications(MethodView):
-    @require_auth
+    @policy.member("projects:read", organisation="organisation_id")
     @blp.arguments(SentApplicationArgs, location="query")
     @blp.response(200, SentApplicationPage)
     def get(self, args, organisation_id):

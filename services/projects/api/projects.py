@@ -6,8 +6,10 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, current_caller, require_auth, require_scopes
+from shared import policy
+from shared.auth import authenticated, current_caller
 from shared.openapi import problems
+from shared.organisation_status import DRAFTS, PUBLISH
 from shared.pagination import next_link
 
 from ..domain import access, audit, projects, search
@@ -37,6 +39,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Projects(MethodView):
+    @policy.anyone(scope="projects:read")
     @blp.arguments(SearchArgs, location="query")
     @blp.response(200, ProjectPage)
     def get(self, args):
@@ -49,7 +52,7 @@ class Projects(MethodView):
         response.headers.update(next_link(result["next"]))
         return response
 
-    @require_scopes("projects:write")
+    @policy.member("projects:write", DRAFTS)
     @blp.arguments(ProjectIn)
     @blp.response(201, ProjectOut)
     def post(self, payload):
@@ -62,6 +65,7 @@ class Projects(MethodView):
 
 @blp.route("/<uuid:project_id>")
 class ProjectItem(MethodView):
+    @policy.anyone(scope="projects:read")
     @blp.response(200, ProjectOut)
     def get(self, project_id):
         """One project: published public ones for anyone, members-only for verified members."""
@@ -69,7 +73,7 @@ class ProjectItem(MethodView):
         session = db.session()
         return project_out(session, access.readable(session, caller, project_id), caller)
 
-    @require_scopes("projects:write")
+    @policy.member("projects:write", DRAFTS)
     @blp.arguments(ProjectPatch)
     @blp.response(200, ProjectOut)
     @problems(409)
@@ -83,7 +87,7 @@ class ProjectItem(MethodView):
 
 @blp.route("/<uuid:project_id>/transitions")
 class Transitions(MethodView):
-    @require_scopes("projects:write")
+    @policy.admin("projects:write", PUBLISH)
     @blp.arguments(TransitionIn)
     @blp.response(200, ProjectOut)
     @problems(409)
@@ -99,7 +103,7 @@ class Transitions(MethodView):
 
 @blp.route("/<uuid:project_id>/history")
 class History(MethodView):
-    @require_auth
+    @policy.member("projects:read")
     @blp.response(200, StateChangeOut(many=True))
     def get(self, project_id):
         """Every state the project went through, who moved it and when."""
@@ -108,7 +112,7 @@ class History(MethodView):
 
 @blp.route("/<uuid:project_id>/staff-actions")
 class StaffActions(MethodView):
-    @require_auth
+    @policy.staff()
     @blp.response(200, StaffActionOut(many=True))
     def get(self, project_id):
         """What platform admins did to the project in its owner's stead (platform admins only)."""
@@ -117,7 +121,7 @@ class StaffActions(MethodView):
 
 @blp.route("/<uuid:project_id>/milestones")
 class Milestones(MethodView):
-    @require_auth
+    @policy.member("projects:read")
     @blp.response(200, MilestoneOut(many=True))
     def get(self, project_id):
         """The project's milestones, by due date."""
@@ -125,7 +129,7 @@ class Milestones(MethodView):
         access.readable(session, authenticated(), project_id)
         return projects.milestones(session, project_id)
 
-    @require_scopes("projects:write")
+    @policy.member("projects:write", DRAFTS)
     @blp.arguments(MilestoneIn)
     @blp.response(201, MilestoneOut)
     @problems(409)
@@ -137,7 +141,7 @@ class Milestones(MethodView):
 
 @blp.route("/<uuid:project_id>/milestones/<uuid:milestone_id>")
 class MilestoneItem(MethodView):
-    @require_scopes("projects:write")
+    @policy.member("projects:write", DRAFTS)
     @blp.arguments(MilestonePatch)
     @blp.response(200, MilestoneOut)
     @problems(409)

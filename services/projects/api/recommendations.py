@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import authenticated, require_auth
+from shared import policy
+from shared.auth import authenticated
+from shared.organisation_status import DRAFTS, MEMBERS_ONLY
 
 from ..domain import matchmaking
 from ..models import db
@@ -17,7 +19,7 @@ blp = Blueprint("recommendations", __name__, description="Matchmaking")
 
 @blp.route("/organisations/<uuid:organisation_id>/recommended-projects")
 class RecommendedProjects(MethodView):
-    @require_auth
+    @policy.member("projects:read", MEMBERS_ONLY, organisation="organisation_id")
     @blp.arguments(RecommendationArgs, location="query")
     @blp.response(200, RecommendedProjectOut(many=True))
     def get(self, args, organisation_id):
@@ -33,7 +35,7 @@ class RecommendedProjects(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/recommended-partners")
 class RecommendedPartners(MethodView):
-    @require_auth
+    @policy.member("projects:read", DRAFTS)
     @blp.arguments(RecommendationArgs, location="query")
     @blp.response(200, RecommendedPartnerOut(many=True))
     def get(self, args, project_id):

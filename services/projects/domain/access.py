@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from shared import organisation_status
 from shared.auth import Caller
 from shared.errors import Forbidden, NotFound
 
@@ -11,17 +12,13 @@ from ..models import Organisation, Project
 from .vocabulary import PUBLISHED_STATES
 
 
-def acting_organisation(session: Session, caller: Caller) -> Organisation:
-    """The caller's organisation, known and verified here; suspended or pending ones may not act."""
+def acting_organisation(session: Session, caller: Caller, capability: str) -> Organisation:
+    """The caller's organisation, known here, while its status allows `capability`
+    (`shared.organisation_status`: drafts for pending ones, publishing for verified ones)."""
     if caller.organisation_id is None:
-        raise Forbidden("Act for an organisation: your token names none.")
+        raise Forbidden("Act for an organisation: your token names none.", code="organisation.none")
     organisation = session.get(Organisation, caller.organisation_id)
-    if organisation is None:
-        raise Forbidden("Your organisation is not known to the projects service yet.")
-    if organisation.status == "suspended":
-        raise Forbidden("Your organisation is suspended: it can neither publish nor apply.")
-    if not organisation.is_verified:
-        raise Forbidden("Your organisation is not verified yet.")
+    organisation_status.ensure(organisation.status if organisation else None, capability)
     return organisation
 
 

@@ -10,6 +10,7 @@ from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events import emit
 from shared.i18n import pick
+from shared.organisation_status import PUBLISH
 from shared.pagination import keyset, page
 
 from ..models import Application, Partner, Project
@@ -19,7 +20,7 @@ from .views import event_project
 
 def submit(session: Session, caller: Caller, project_id, message: str) -> Application:
     """The caller's organisation applies to an open call (never its own project, once at a time)."""
-    organisation = access.acting_organisation(session, caller)
+    organisation = access.acting_organisation(session, caller, PUBLISH)
     project = access.readable(session, caller, project_id, lock=True)
     if project.organisation_id == organisation.id:
         raise Conflict(

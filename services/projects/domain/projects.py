@@ -12,6 +12,7 @@ from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events import emit
+from shared.organisation_status import DRAFTS, PUBLISH
 
 from ..models import Milestone, Partner, Project, ProjectTerm, StateChange
 from . import access, audit, search_terms
@@ -96,8 +97,8 @@ def _record(session: Session, caller: Caller | None, project, from_state, to_sta
 
 
 def create(session: Session, caller: Caller, payload: dict) -> Project:
-    """A draft project owned by the caller's (verified) organisation."""
-    owner = access.acting_organisation(session, caller)
+    """A draft project owned by the caller's organisation (pending ones write drafts too)."""
+    owner = access.acting_organisation(session, caller, DRAFTS)
     _check_deadline(payload.get("call_deadline"))
     project = Project(
         id=uuid.uuid4(),
@@ -170,7 +171,7 @@ def transition(session: Session, caller: Caller, project_id, to_state: str, note
     if to_state == "open":
         # Publishing: the owner must still be in good standing, and the call needs a deadline.
         if not caller.is_platform_admin:
-            access.acting_organisation(session, caller)
+            access.acting_organisation(session, caller, PUBLISH)
         if project.call_deadline is None:
             raise ValidationFailed.field(
                 "call_deadline", "Set the call for partners' deadline before opening it."
