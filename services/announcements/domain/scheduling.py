@@ -115,7 +115,8 @@ def instance_of(session, settings, keep_published: bool):
         )
     instance = solver.Instance(
         slots=tuple(
-            solver.Slot(s.id, s.session_id, s.starts_at, s.ends_at) for s in slots.values()
+            solver.Slot(s.id, s.session_id, s.starts_at, s.ends_at, in_person=s.in_person)
+            for s in slots.values()
         ),
         tables=settings.tables,
         parties=tuple(sorted(parties, key=lambda p: p.id)),
@@ -170,8 +171,7 @@ def write(session, run_id, slots: dict, result, keep_published: bool, publish: b
         if meeting is None or meeting.status != "accepted":
             continue  # cancelled while the solver ran
         slot = slots[slot_id]
-        if not meeting.online and not slot.in_person:
-            # The solver's Instance does not say which sessions are in person.
+        if not meeting.online and not slot.in_person:  # never, if the solver keeps its word
             unscheduled[meeting_id] = "no_common_session"
             continue
         chosen[meeting.id] = (meeting, slot, table)
