@@ -114,11 +114,7 @@ def organised(db_session, caller: Caller, announcement_id) -> Announcement:
     return announcement
 
 
-def _wall(value: datetime, zone: str) -> datetime:
-    return times.to_utc(value, zone)
-
-
-def _check(announcement: Announcement, payload: dict, blocks: list[dict]) -> None:
+def _check(payload: dict, blocks: list[dict]) -> None:
     """The settings and sessions make sense together; a 422 naming the field otherwise."""
     if payload["booking_closes_at"] <= payload["booking_opens_at"]:
         raise ValidationFailed.field(
@@ -169,12 +165,16 @@ def configure(db_session, caller: Caller, announcement_id, payload: dict) -> Mat
     zone = announcement.timezone or "UTC"
     payload = dict(payload)
     for name in ("booking_opens_at", "booking_closes_at"):
-        payload[name] = _wall(payload[name], zone)
+        payload[name] = times.to_utc(payload[name], zone)
     blocks = [
-        {**b, "starts_at": _wall(b["starts_at"], zone), "ends_at": _wall(b["ends_at"], zone)}
+        {
+            **b,
+            "starts_at": times.to_utc(b["starts_at"], zone),
+            "ends_at": times.to_utc(b["ends_at"], zone),
+        }
         for b in payload.pop("sessions")
     ]
-    _check(announcement, payload, blocks)
+    _check(payload, blocks)
     settings = db_session.get(Matchmaking, announcement.id)
     now = utcnow()
     if settings is None:

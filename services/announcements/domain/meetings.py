@@ -20,6 +20,7 @@ from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.events import emit
 
 from ..models import Matchmaking, MeetingBooking, MeetingRequest, Organisation, Participant
+from . import announcements as announcements_domain
 from . import matchmaking, participants
 from .people import person
 
@@ -165,8 +166,6 @@ def _party_of(session, caller: Caller, meeting: MeetingRequest) -> Participant:
 
 def readable(session, caller: Caller, announcement_id, meeting_id) -> MeetingRequest:
     """A meeting request, for its parties (and the event's organisers)."""
-    from . import announcements as announcements_domain
-
     meeting = _meeting(session, announcement_id, meeting_id)
     event = announcements_domain.get(session, announcement_id)
     if announcements_domain.may_manage(caller, event):
