@@ -11,6 +11,7 @@ def create_app(config: dict | None = None, key_source=None):
     from .api import blueprints
     from .error_codes import CODES
     from .models import Organisation, access_revocations, db
+    from .settings import extra_config
 
     app = create_service_app(
         "announcements",
@@ -24,7 +25,7 @@ def create_app(config: dict | None = None, key_source=None):
         migrations_dir=Path(__file__).parent / "migrations",
         key_source=key_source,
         revocations=access_revocations,
-        config=config,
+        config={**extra_config(), **(config or {})},
         codes=CODES,
         organisations=Organisation,
     )

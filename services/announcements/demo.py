@@ -21,9 +21,9 @@ from sqlalchemy import select
 from shared import demo_data
 from shared.auth import PLATFORM_ADMIN, Caller
 
-from .domain import announcements
+from .domain import announcements, matchmaking
 from .models import Announcement, Organisation, db
-from .schemas import AnnouncementIn
+from .schemas import AnnouncementIn, MatchmakingIn
 
 FSA = "Fondation Sophia Antipolis"
 JNDZ = "Jiangning Development Zone"
@@ -355,6 +355,66 @@ def _matchmaking(today: date) -> dict:
     }
 
 
+def _brokerage(today: date) -> dict:
+    """The forum's one-to-one meetings: in person in Nanjing, then online with Sophia."""
+    day = weekday_after(today, 24, 3)  # a Thursday
+    opens = datetime.combine(today, clock(0), UTC)
+    return {
+        "author": JNDZ,
+        "kind": "event",
+        "title": {
+            "en": "5th China-France Innovation and Cooperation Forum — B2B meetings",
+            "fr": "5e Forum franco-chinois d'innovation et de coopération — rendez-vous B2B",
+            "zh": "第五届中法创新合作论坛——B2B对接洽谈",
+        },
+        "summary": {
+            "en": "Twenty-minute one-to-one meetings: in person in Nanjing in the morning, "
+            "online with Sophia Antipolis in the afternoon.",
+            "fr": "Rendez-vous individuels de vingt minutes : en présentiel à Nankin le matin, "
+            "en ligne avec Sophia Antipolis l'après-midi.",
+            "zh": "二十分钟一对一洽谈：上午在南京现场进行，下午与索菲亚科技园线上对接。",
+        },
+        "body": {
+            "en": "Register, publish what your organisation offers and seeks, and ask for "
+            "meetings: the organisers send every agenda two days before the forum.",
+            "fr": "Inscrivez-vous, publiez ce que votre organisation propose et recherche, et "
+            "demandez des rendez-vous : les organisateurs envoient les agendas deux jours avant.",
+            "zh": "报名后发布贵机构的供给与需求并发起洽谈请求，主办方将在论坛前两天发送日程。",
+        },
+        "tags": ["forum", "matchmaking"],
+        "sectors": ["biotech_health", "iot", "virtual_augmented_reality"],
+        "audience": {"scope": "public"},
+        "timezone": SHANGHAI,
+        "starts_at": _wall(day, 9),
+        "ends_at": _wall(day, 18),
+        "place": "Nanjing, Jiangning Development Zone",
+        "capacity": 400,
+        "matchmaking": {
+            "sessions": [
+                {
+                    "name": {"en": "In person, Nanjing", "fr": "En présentiel, Nankin"},
+                    "starts_at": _wall(day, 9),
+                    "ends_at": _wall(day, 12),
+                    "in_person": True,
+                },
+                {
+                    "name": {"en": "Online with Sophia Antipolis", "fr": "En ligne avec Sophia"},
+                    "starts_at": _wall(day, 16),
+                    "ends_at": _wall(day, 18),
+                    "in_person": False,
+                },
+            ],
+            "meeting_minutes": 20,
+            "tables": 20,
+            "online": True,
+            "booking_opens_at": opens.isoformat(),
+            "booking_closes_at": _wall(day - timedelta(days=2), 12),
+            "max_meetings": 8,
+            "mode": "organiser",
+        },
+    }
+
+
 def _exchange_call(today: date) -> dict:
     closes = long_date(today + timedelta(days=75))
     results = long_date(today + timedelta(days=105))
@@ -409,6 +469,7 @@ def items(today: date) -> list[dict]:
         _tech_day(today),
         _delegation(today),
         _matchmaking(today),
+        _brokerage(today),
         _company_news(today),
     ]
 
@@ -442,6 +503,7 @@ def _seed(item: dict, ids: dict[str, uuid.UUID]) -> bool:
     """One announcement written, submitted and published; False when it is already there."""
     item = dict(item)
     author, moderated = item.pop("author"), item.pop("moderated", False)
+    meetings = item.pop("matchmaking", None)
     payload = AnnouncementIn().load({**item, "author_organisation_id": ids.get(author)})
     writer = admin_client_of(ids[author]) if moderated else STAFF
     with db.transaction() as session:
@@ -451,6 +513,8 @@ def _seed(item: dict, ids: dict[str, uuid.UUID]) -> bool:
         announcements.publish(session, writer, announcement.id, None)
         if moderated:  # an organisation's news waits for staff, who approve it
             announcements.approve(session, STAFF, announcement.id)
+        if meetings is not None:
+            matchmaking.configure(session, STAFF, announcement.id, MatchmakingIn().load(meetings))
     return True
 
 

@@ -4,7 +4,7 @@ from shared.celery import make_celery
 from shared.events.inbox import register_event_tasks
 
 from . import create_app
-from .domain import announcements, reminders
+from .domain import announcements, reminders, scheduling
 from .events import HANDLERS
 from .models import db
 
@@ -24,3 +24,9 @@ def send_event_reminders() -> int:
     """Beat: remind the people registered for events starting within a day (once per event)."""
     with db.transaction() as session:
         return reminders.send_due(session)
+
+
+@celery_app.task(name="announcements.schedule_meetings", time_limit=600, soft_time_limit=540)
+def schedule_meetings(run_id: str) -> None:
+    """Fit an event's accepted meetings into slots and tables, as the organiser's run asked."""
+    scheduling.solve(run_id)

@@ -46,6 +46,8 @@ REFUSES_VALID_DATA = {
     "POST /api/projects/v1/projects": "starts_on/ends_on, budget_min/budget_max, call_deadline",
     # Quiet hours' start and end differ.
     "PATCH /api/notifications/v1/preferences": "quiet_hours",
+    # Proposed meeting times lie ahead and differ from one another.
+    "POST /api/announcements/v1/contacts": "proposed_times",
 }
 
 # For each exception, a request its operation's schema accepts and its rule refuses: proof that
@@ -81,6 +83,11 @@ REFUSED_BUT_SCHEMA_VALID = {
         "ends_on": "2030-01-01",
     },
     "PATCH /api/notifications/v1/preferences": {"quiet_hours": {"start": "22:00", "end": "22:00"}},
+    "POST /api/announcements/v1/contacts": {
+        "recipient_organisation_id": "6f1c0f6e-3c39-4a7e-9d55-1b8c2f1f6a10",
+        "message": "Shall we meet?",
+        "proposed_times": ["2001-01-01T09:00:00Z"],
+    },
 }
 
 # Opaque values only the API makes, which schema-valid strings cannot be: positive requests
@@ -180,6 +187,7 @@ REFUSED_FIELD = {
     "DELETE /api/members/v1/me": "/password",
     "POST /api/projects/v1/projects": "/ends_on",
     "PATCH /api/notifications/v1/preferences": "/quiet_hours.end",
+    "POST /api/announcements/v1/contacts": "/proposed_times/0",
 }
 
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """The service's blueprints, registered under `/api/announcements/v1`."""
-    from . import announcements, feeds, registrations
+    from . import announcements, contacts, feeds, matchmaking, meetings, registrations
 
-    return [announcements.blp, registrations.blp, feeds.blp]
+    return [
+        announcements.blp,
+        registrations.blp,
+        feeds.blp,
+        matchmaking.blp,
+        meetings.blp,
+        meetings.calendars,
+        contacts.blp,
+    ]

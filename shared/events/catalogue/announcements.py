@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared.events.catalogue import EventType
+from shared.events.catalogue import EventType, meetings
 from shared.events.catalogue.personal_data import part
 from shared.vocabulary import KINDS, PARKS, SECTORS
 
@@ -178,5 +178,6 @@ EVENTS = [
         concerns=_concerned,
         webhook=False,
     ),
+    *meetings.EVENTS,
     part("announcements", {"registrations.json": []}, {"registrations.json": "What you did here."}),
 ]
