@@ -231,7 +231,7 @@ def test_notifications_through_its_generated_client(generated, server, person):
         organisation_id,
         endpoint_id,
         client=client,
-        body=_model(notifications, "EndpointPatch")(url="https://127.0.0.1./hook"),
+        body=_model(notifications, "EndpointPatch")(url="https://user:secret@erp.example.com/hook"),
     )
     problem = _assert_problem(notifications, refused, 422, "webhook.url_refused")
     assert [(e.pointer, str(e.code)) for e in problem.errors] == [("/url", "invalid")]
