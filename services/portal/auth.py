@@ -1,8 +1,10 @@
 """Who is signed in: tokens kept server-side in Redis, only an opaque id in the signed cookie.
 
 The browser never holds an access or refresh token: the cookie carries a random session id, and
-Redis maps it to the tokens and a summary of the person. Signing out deletes the entry and revokes
-the refresh token, so a copied cookie is useless afterwards.
+Redis maps it to the tokens. Signing out deletes the entry and revokes the refresh token, so a
+copied cookie is useless afterwards. The person's profile (name, e-mail) is kept beside it for
+`PROFILE_TTL` only and read again from members after that: a deleted account's name and address
+are gone from Redis within minutes, even in a session no browser ever comes back to.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from .api_client import ApiError, call, members
 
 log = logging.getLogger(__name__)
 PREFIX = "portal:session:"
+PROFILE_PREFIX = "portal:profile:"
+PROFILE_TTL = 300  # seconds a copy of the person's profile outlives its last reading from members
 REFRESH_MARGIN = 30  # seconds before expiry an access token is renewed
 
 
@@ -40,6 +44,10 @@ def _key(sid: str) -> str:
 
 def _save(sid: str, data: dict) -> None:
     _redis().set(_key(sid), json.dumps(data), ex=current_app.config["PORTAL_SESSION_TTL"])
+
+
+def _save_person(sid: str, person: dict) -> None:
+    _redis().set(PROFILE_PREFIX + sid, json.dumps(person), ex=PROFILE_TTL)
 
 
 def _load(sid: str | None) -> dict | None:
@@ -74,8 +82,9 @@ def sign_in(email: str, password: str) -> dict:
     session.clear()
     session["sid"] = sid
     session.permanent = True
-    _save(sid, {**tokens, "person": person})
-    g.portal_session = {**tokens, "person": person}
+    _save(sid, tokens)
+    _save_person(sid, person)
+    g.portal_session, g.portal_person = tokens, person
     return person
 
 
@@ -87,9 +96,9 @@ def sign_out() -> None:
         with contextlib.suppress(ApiError):  # already revoked or expired: nothing to do
             call("POST", members("/auth/revoke"), form={"token": data["refresh_token"]})
     if sid:
-        _redis().delete(_key(sid))
+        _redis().delete(_key(sid), PROFILE_PREFIX + sid)
     session.clear()
-    g.portal_session = None
+    g.portal_session = g.portal_person = None
 
 
 def current_session() -> dict | None:
@@ -104,18 +113,45 @@ def current_session() -> dict | None:
 
 
 def current_person() -> dict | None:
-    """The signed-in person's profile (id, email, language, organisation_id, role...)."""
-    data = current_session()
-    return data["person"] if data else None
+    """The signed-in person's profile (id, email, language, organisation_id, role...): the copy
+    kept for `PROFILE_TTL`, else members' answer to `/me` (which a deleted account no longer
+    gets: its session ends)."""
+    if "portal_person" not in g:
+        try:
+            g.portal_person = _person() if current_session() else None
+        except redis.RedisError as exc:
+            log.warning("session store unreachable: %s", exc.__class__.__name__)
+            g.portal_person = None
+    return g.portal_person
+
+
+def _person() -> dict | None:
+    sid = session["sid"]
+    raw = _redis().get(PROFILE_PREFIX + sid)
+    if raw:
+        return json.loads(raw)
+    token = access_token()
+    if token is None:
+        return None
+    try:
+        person = fetch_profile(token)
+    except ApiError as error:
+        if error.status == 401:  # revoked or deleted meanwhile: this session is over
+            _redis().delete(_key(sid))
+            session.pop("sid", None)
+            g.portal_session = None
+            return None
+        raise
+    _save_person(sid, person)
+    return person
 
 
 def remember_person(person: dict) -> None:
     """Keep the profile summary in step after the person changed it."""
-    data = current_session()
-    if data is None:
+    if current_session() is None:
         return
-    data["person"] = person
-    _save(session["sid"], data)
+    _save_person(session["sid"], person)
+    g.portal_person = person
 
 
 def _refresh(sid: str) -> dict | None:

@@ -317,6 +317,26 @@ def test_accepting_an_invitation_validates_then_creates_the_account(browser, mak
     assert "Nina Rossi" in home and '<html lang="fr">' in home
 
 
+def test_a_session_keeps_the_persons_name_and_address_only_for_minutes(browser, make, redis_server):
+    """What names the person lives in Redis under a short expiry, apart from the tokens: a
+    deleted account leaves nothing there for long, even where no browser comes back."""
+    import redis
+
+    from services.portal.auth import PROFILE_TTL
+
+    person = make.user(make.organisation(), full_name="Inès Moreau")
+    browser.sign_in(person.email)
+    store = redis.Redis.from_url(redis_server.url)
+    (key,) = store.keys("portal:session:*")
+    assert person.email not in store.get(key).decode() and "Inès" not in store.get(key).decode()
+    (profile,) = store.keys("portal:profile:*")
+    assert person.email in store.get(profile).decode()
+    assert 0 < store.ttl(profile) <= PROFILE_TTL < 3600
+    store.delete(profile)  # as when it expired: read again from members on the next page
+    assert "Inès Moreau" in browser.get("/account").get_data(as_text=True)
+    assert store.ttl(store.keys("portal:profile:*")[0]) <= PROFILE_TTL
+
+
 def test_an_expired_access_token_is_renewed_with_the_refresh_token(browser, make, redis_server):
     import json
 
