@@ -17,7 +17,9 @@ from shared.events import emit
 from shared.events.catalogue.personal_data import part_type
 
 # Columns that are credentials, not data about the person: never exported.
-HIDDEN = frozenset({"password_hash", "token_hash", "secret_hash", "nonce", "secret"})
+HIDDEN = frozenset(
+    {"password_hash", "token_hash", "secret_hash", "calendar_secret_hash", "nonce", "secret"}
+)
 
 Collect = Callable[[Session, object], tuple[dict, dict]]
 
