@@ -18,11 +18,26 @@ class ApiUnavailable(Exception):
     """The API did not answer in time or answered with a server error."""
 
 
+# The token endpoint answers RFC 6749 `{"error"}` bodies: their problem codes (members').
+_OAUTH_CODES = {
+    name: f"oauth.{name}"
+    for name in (
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+    )
+}
+
+
 @dataclass(eq=False)
 class ApiError(Exception):
-    """A 4xx answer: its status, title, detail and field errors keyed by JSON pointer."""
+    """A 4xx answer: its status, stable `code`, title, detail and field errors by JSON pointer."""
 
     status: int
+    code: str = ""
     title: str = ""
     detail: str = ""
     errors: list[dict] = field(default_factory=list)
@@ -38,6 +53,7 @@ class ApiError(Exception):
             body = {}
         return cls(
             status=response.status_code,
+            code=str(body.get("code") or _OAUTH_CODES.get(str(body.get("error")), "")),
             title=str(body.get("title") or body.get("error") or response.reason or ""),
             detail=str(body.get("detail") or body.get("error_description") or ""),
             errors=[e for e in body.get("errors") or [] if isinstance(e, dict)],

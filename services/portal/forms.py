@@ -21,12 +21,25 @@ from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional, Reg
 
 from shared.i18n import LOCALES
 
+from . import problem_messages
 from .api_client import ApiError
-from .api_messages import translate
 
 MIN_PASSWORD = 10
 TIME_ZONES = sorted(available_timezones())
 REQUIRED = _l("This field is required.")
+
+
+# What members' own rules mean when they refuse these fields (`invalid`), by pointer.
+_PERSON_MESSAGES = {
+    "full_name": _l("Give a name."),
+    "timezone": _l("Choose a time zone from the list."),
+    "language": _l("Choose a language from the list."),
+}
+_ORGANISATION_MESSAGES = {
+    "name": _l("Write the name in Latin script; give the Chinese name in its own field."),
+    "name_zh": _l("The Chinese name is written in Chinese characters."),
+    "country": _l("Choose a country from the list."),
+}
 
 
 def _required():
@@ -104,6 +117,7 @@ class RegistrationForm(FlaskForm):
         "admin/full_name": "full_name",
         "admin/password": "password",
     }
+    FIELD_MESSAGES = {**_ORGANISATION_MESSAGES, **_PERSON_MESSAGES}
 
 
 class OrganisationForm(FlaskForm):
@@ -125,12 +139,15 @@ class OrganisationForm(FlaskForm):
     description_zh = TextAreaField(_l("Description in Chinese"), validators=[Length(max=5000)])
 
     POINTERS = {"description": "description_en"}
+    FIELD_MESSAGES = _ORGANISATION_MESSAGES
 
 
 class ProfileForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[_required(), Length(max=200)])
     language = SelectField(_l("Language"), validators=[_required()])
     timezone = SelectField(_l("Time zone"), choices=TIME_ZONES, validators=[_required()])
+
+    FIELD_MESSAGES = _PERSON_MESSAGES
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +186,8 @@ class InvitationAcceptForm(FlaskForm):
     password_again = PasswordField(_l("The password again"), validators=_confirmation("password"))
     language = SelectField(_l("Language"), validators=[_required()])
     timezone = SelectField(_l("Time zone"), choices=TIME_ZONES, validators=[_required()])
+
+    FIELD_MESSAGES = _PERSON_MESSAGES
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,14 +229,18 @@ class EmptyForm(FlaskForm):
 
 
 def show_api_error(form: FlaskForm, error: ApiError) -> bool:
-    """Put members' field errors next to the fields they concern; False if none matched."""
+    """Put the API's field errors next to the fields they concern, said from their codes (and
+    the form's `FIELD_MESSAGES` for what `invalid` means on its fields); False if none matched."""
     pointers = getattr(form, "POINTERS", {})
+    specific = getattr(form, "FIELD_MESSAGES", {})
     matched = False
-    for pointer, messages in error.field_errors().items():
+    for entry in error.errors:
+        pointer = str(entry.get("pointer") or entry.get("parameter") or "").strip("/")
         name = pointers.get(pointer) or pointer.rsplit("/", 1)[-1]
         field = form._fields.get(name) if name else None
         if field is None or name == "csrf_token":
             continue
-        field.errors = [*field.errors, *(translate(m) for m in messages)]
+        message = problem_messages.field(entry, specific, error.code)
+        field.errors = [*field.errors, message]
         matched = True
     return matched

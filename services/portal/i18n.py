@@ -15,10 +15,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
 from flask_babel import Babel
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from shared import vocabulary
 from shared.config import var_dir
-from shared.i18n import DEFAULT_LOCALE, LOCALES, negotiate, pick
+from shared.i18n import DEFAULT_LOCALE, LOCALES, fallback_order, negotiate, pick
 
 SOURCE = Path(__file__).parent / "translations"
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "zh": "中文"}
@@ -81,6 +83,33 @@ def country_choices(language: str) -> list[tuple[str, str]]:
     names = Locale.parse(babel_locale(language)).territories
     pairs = [(code, names.get(code, code)) for code in vocabulary.COUNTRIES]
     return sorted(pairs, key=lambda pair: pair[1])
+
+
+def picked_language(text: dict | None, language: str) -> str | None:
+    """The language `pick(text, language)` answers in (None when there is no text)."""
+    for code in fallback_order(language):
+        if (text or {}).get(code):
+            return code
+    return None
+
+
+def fallback_note(text: dict | None, language: str) -> Markup:
+    """ "(original in French)" when `text` is shown in another language than the reader's,
+    so nobody takes it for a translation missing by mistake; empty otherwise."""
+    code = picked_language(text, language)
+    if code is None or code == language:
+        return Markup("")
+    name = Locale.parse(babel_locale(language)).languages.get(code, code)
+    note = _("original in %(language)s", language=name)
+    return Markup('<span class="fallback-note">({})</span>').format(note)
+
+
+def lang_attribute(text: dict | None, language: str) -> Markup:
+    """` lang="fr"` for an element showing `text` in another language than the page's."""
+    code = picked_language(text, language)
+    if code is None or code == language:
+        return Markup("")
+    return Markup(' lang="{}"').format(babel_locale(code).replace("_", "-"))
 
 
 def babel_locale(language: str) -> str:

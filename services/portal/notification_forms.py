@@ -80,6 +80,12 @@ class PreferencesForm(FlaskForm):
         "quiet_hours.end": "quiet_end",
         "quiet_hours/end": "quiet_end",
     }
+    # What the notifications API's own rules mean when they refuse these fields (`invalid`).
+    FIELD_MESSAGES = {
+        "quiet_hours.start": _l("Give a time as HH:MM, for example 22:00."),
+        "quiet_hours.end": _l("Give a time as HH:MM, other than the start, for example 07:00."),
+        "categories": _l("This choice is not possible for this kind of notification."),
+    }
 
     def validate_quiet_start(self, field):
         if self.quiet.data and not (field.data or "").strip():

@@ -26,7 +26,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .api_client import ApiError
-from .api_messages import Pattern, say
 from .forms import REQUIRED, CheckboxesField, show_api_error
 
 LANGUAGES = ("en", "fr", "zh")
@@ -174,6 +173,22 @@ class ProjectForm(FlaskForm):
         "summary": "summary_en",
         "description": "description_en",
     }
+    # What the projects API's own rules mean when they refuse one of these fields (`invalid`).
+    FIELD_MESSAGES = {
+        **{
+            f"{name}{suffix}": _l("Give the text in at least one language.")
+            for name in ("title", "summary", "description")
+            for suffix in ("", "_en")
+        },
+        "ends_on": _l("The project ends before it starts."),
+        "budget_max": _l("The budget's maximum is below its minimum."),
+        "budget_currency": _l("Say in which currency the budget is."),
+        "call_deadline": _l(
+            "Set the deadline of the call for partners, in the future, before publishing the "
+            "project."
+        ),
+        "seeks_countries": _l("Choose countries from the list."),
+    }
 
 
 class ApplicationForm(FlaskForm):
@@ -218,6 +233,10 @@ class MilestoneForm(FlaskForm):
     )
 
     POINTERS = {"title": "title_en"}
+    FIELD_MESSAGES = {
+        "title_en": _l("Give the title in at least one language."),
+        "due_on": _l("The milestone is due before it starts."),
+    }
 
 
 class ProgressForm(FlaskForm):
@@ -236,116 +255,9 @@ def show_project_error(form: FlaskForm, error: ApiError) -> bool:
     for entry in error.errors:
         pointer = (entry.get("pointer") or entry.get("parameter") or "").strip("/")
         head = pointer.split("/", 1)[0]
-        detail = translate(str(entry.get("detail", "")))
-        errors.append({**entry, "pointer": "/" + form_field(form, head), "detail": detail})
+        errors.append({**entry, "pointer": "/" + form_field(form, head)})
     return show_api_error(form, replace(error, errors=errors))
 
 
 def form_field(form: FlaskForm, pointer: str) -> str:
     return getattr(form, "POINTERS", {}).get(pointer, pointer)
-
-
-def _exact() -> dict[str, str]:
-    return {
-        "Your organisation is not verified yet.": _(
-            "Your organisation is not verified yet: it publishes and applies once the "
-            "platform team has verified it."
-        ),
-        "Your organisation is suspended: it can neither publish nor apply.": _(
-            "Your organisation is suspended: it can neither publish nor apply."
-        ),
-        "Your organisation is not known to the projects service yet.": _(
-            "Your organisation is still being set up. Try again in a minute."
-        ),
-        "Act for an organisation: your token names none.": _(
-            "Only members of an organisation may do this."
-        ),
-        "Only the owner organisation's members edit this project.": _(
-            "Only the members of the organisation that owns this project may edit it."
-        ),
-        "Only the owner organisation's admins may do this.": _(
-            "Only the administrators of the organisation that owns this project may do this."
-        ),
-        "Only the owner organisation's admins decide applications.": _(
-            "Only the administrators of the organisation that owns this project may decide."
-        ),
-        "The programme ends before it starts.": _("The project ends before it starts."),
-        "The budget's maximum is below its minimum.": _(
-            "The budget's maximum is below its minimum."
-        ),
-        "Say in which currency the budget is.": _("Say in which currency the budget is."),
-        "The call's deadline must be in the future.": _(
-            "The call's deadline must be in the future."
-        ),
-        "Set the call for partners' deadline before opening it.": _(
-            "Set the deadline of the call for partners before publishing the project."
-        ),
-        "An open call keeps a deadline.": _("An open call keeps a deadline."),
-        "Only a draft or open project carries a call for partners.": _(
-            "Only a draft or open project has a call for partners."
-        ),
-        "A project that accepted a partner has shown its owner for good.": _(
-            "A project that accepted a partner shows its owner for good."
-        ),
-        "An organisation does not apply to its own project.": _(
-            "An organisation does not apply to its own project."
-        ),
-        "This project's call for partners is not open.": _(
-            "This project's call for partners is not open."
-        ),
-        "This call's deadline has passed.": _("This call's deadline has passed."),
-        "Your organisation is already a partner of this project.": _(
-            "Your organisation is already a partner of this project."
-        ),
-        "Your organisation already has a pending application to this project.": _(
-            "Your organisation already has a pending application to this project."
-        ),
-        "Only the applicant withdraws its application.": _(
-            "Only the applicant may withdraw its application."
-        ),
-        "Milestones belong to active projects.": _("Milestones belong to active projects."),
-        "Milestones of a project that is not active are frozen.": _(
-            "The milestones of a project that is not active cannot change."
-        ),
-        "The milestone is due before it starts.": _("The milestone is due before it starts."),
-        "Give the text in at least one of en, fr, zh.": _(
-            "Give the text in at least one language."
-        ),
-        "Use the country's ISO 3166-1 alpha-2 code, such as FR or CN.": _(
-            "Choose countries from the list."
-        ),
-        "Not a valid URL.": _("Give a web address starting with https://."),
-        "Not a valid integer.": _("Give a whole amount, 0 or more."),
-        "Not a valid date.": _("Give a valid date."),
-        "Not a valid datetime.": _("Give a valid date and time."),
-    }
-
-
-def _patterns() -> list[Pattern]:
-    return [
-        (
-            re.compile(r"A (\w+) project is not edited any more\."),
-            lambda m: _("A completed or cancelled project is not edited any more."),
-        ),
-        (
-            re.compile(r"A (\w+) project cannot become (\w+) \(allowed: .*\)\."),
-            lambda m: _("The project cannot move to this state from its present one."),
-        ),
-        (
-            re.compile(r"This application is already (\w+)\."),
-            lambda m: _("This application is already decided or withdrawn."),
-        ),
-        (
-            re.compile(r"A (\w+) project takes no new partners\."),
-            lambda m: _("A project that is neither open nor active takes no new partners."),
-        ),
-        (
-            re.compile(r"Longer than (\d+) characters: .*\."),
-            lambda m: _("Use at most %(count)s characters.", count=m.group(1)),
-        ),
-    ]
-
-
-def translate(detail: str) -> str:
-    """A projects API detail in the reader's language when known, else members' or as written."""
-    return say(detail, _exact(), _patterns())

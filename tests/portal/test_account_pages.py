@@ -372,11 +372,12 @@ def test_members_field_messages_are_shown_in_the_readers_language(browser):
     page = browser.submit(
         "/register", _registration(registration_number="123456789"), headers=headers
     ).get_data(as_text=True)
-    assert "SIREN" in _error_of(page, "registration_number")
-    assert "校验位" in _error_of(page, "registration_number")
+    # said from the problem's code (organisation.registration_number_invalid), in Chinese
+    assert "该注册号无效" in _error_of(page, "registration_number")
+    assert "SIREN 为 9 位数字" in _error_of(page, "registration_number")
     french = browser.submit(
         "/register",
         _registration(registration_number="12345", country="FR"),
         headers={"Accept-Language": "fr"},
     ).get_data(as_text=True)
-    assert "pas 5 chiffres" in _error_of(french, "registration_number")
+    assert "un SIREN compte 9 chiffres" in _error_of(french, "registration_number")

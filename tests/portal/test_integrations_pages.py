@@ -85,7 +85,7 @@ def test_endpoint_form_errors_are_shown_next_to_their_fields(browser, make, plat
     with_password = browser.submit(
         PAGE, _endpoint_form(url="https://user:pw@hooks.example.org/in")
     ).get_data(as_text=True)
-    assert "password out of the address" in _error_of(with_password, "url")
+    assert "This address is refused" in _error_of(with_password, "url")
     no_types = browser.submit(PAGE, _endpoint_form(scope="selected")).get_data(as_text=True)
     assert "Choose at least one event type." in _error_of(no_types, "event_types")
     robot = browser.submit(
@@ -244,7 +244,7 @@ def test_a_refused_edit_is_shown_next_to_its_field_and_changes_nothing(browser, 
         target, _endpoint_form(url="https://user:pw@hooks.example.org/in"), page=endpoint_page
     )
     assert credentials.status_code == 200
-    assert "password out of the address" in _error_of(credentials.get_data(as_text=True), "url")
+    assert "This address is refused" in _error_of(credentials.get_data(as_text=True), "url")
     scheme = browser.submit(
         target, _endpoint_form(url="ftp://files.example.org/in"), page=endpoint_page
     ).get_data(as_text=True)

@@ -12,7 +12,6 @@ import pytest
 from flask import g
 
 from services.portal import moments
-from services.portal.api_client import ApiError
 from tests.support.servers import free_port
 
 
@@ -131,26 +130,3 @@ def test_every_template_sees_the_helpers(bare_app, reading):
         "{{ reader_zone() }}|{{ local_moment('2027-01-15T12:00:00Z') }}|{{ zone_label('UTC') }}"
     ).render()
     assert page == "Europe/Paris|15 janv. 2027, 13:00 (Europe/Paris)|UTC"
-
-
-def test_an_areas_refusals_are_said_from_its_table_then_members_then_as_written(reading):
-    from services.portal.announcement_forms import translated
-
-    reading("fr")
-    error = ApiError(
-        status=422,
-        detail="Give a name.",
-        errors=[
-            {"pointer": "/starts_at", "detail": "An event needs a start."},
-            {"pointer": "/timezone", "detail": "Unknown IANA time zone: 'Mars/Olympus'."},
-            {"pointer": "/title", "detail": "Something new the portal does not know."},
-        ],
-    )
-    said = translated(error)
-    assert said.detail == "Indiquez un nom."
-    assert [e["detail"] for e in said.errors] == [
-        "Indiquez la date et l'heure du début de l'événement.",
-        "Choisissez un fuseau horaire dans la liste.",
-        "Something new the portal does not know.",
-    ]
-    assert [e["pointer"] for e in said.errors] == ["/starts_at", "/timezone", "/title"]

@@ -257,5 +257,5 @@ def test_preferences_errors_are_shown_next_to_their_fields(browser, make, platfo
         "/notifications/preferences",
         {**choices, "quiet": "y", "quiet_start": "22:00", "quiet_end": "22:00"},
     ).get_data(as_text=True)
-    assert "must end at another time" in _error_of(refused, "quiet_end")
+    assert "other than the start" in _error_of(refused, "quiet_end")
     assert _api(platform, make, person, "GET", "/preferences").json["quiet_hours"] is None

@@ -73,6 +73,8 @@ def init_app(app: Flask) -> None:
             "label": lambda kind, code: i18n.label(kind, code, language),
             "country_name": lambda code: i18n.country_name(code, language),
             "pick": lambda text: pick(text, language),
+            "fallback_note": lambda text: i18n.fallback_note(text, language),
+            "lang_of": lambda text: i18n.lang_attribute(text, language),
             "here": request.full_path.rstrip("?") if request else "/",
             "url_for": url_for,
         }

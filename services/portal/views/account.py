@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from .. import i18n
 from ..api_client import ApiError, call, members
-from ..api_messages import translate
 from ..auth import api, current_person, login_required, remember_person, sign_in, sign_out
 from ..forms import (
     EmptyForm,
@@ -21,6 +20,7 @@ from ..forms import (
     SignInForm,
     show_api_error,
 )
+from ..problem_messages import problem
 from ..redirects import safe_path
 
 bp = Blueprint("account", __name__)
@@ -29,13 +29,7 @@ DEFAULT_ZONES = {"jiangning": "Asia/Shanghai", "sophia_antipolis": "Europe/Paris
 
 def _unexplained(error: ApiError) -> None:
     """An API refusal no field explains, as a message at the top of the form."""
-    if error.status == 429:
-        flash(_("Too many attempts. Wait a few minutes and try again."), "error")
-    elif error.status == 409:
-        message = translate(error.detail) if error.detail else None
-        flash(message or _("This conflicts with something that already exists."), "error")
-    else:
-        flash(translate(error.detail) if error.detail else _("The request was refused."), "error")
+    flash(problem("too_many_requests" if error.status == 429 else error.code), "error")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")

@@ -42,7 +42,6 @@ from ..announcement_forms import (
     StaffForm,
     WithdrawForm,
     split_tags,
-    translated,
 )
 from ..api_client import ApiError, ApiUnavailable, announcements, members, quietly
 from ..auth import api, current_person, login_required, platform_admin_required
@@ -80,7 +79,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _refused(form, error: ApiError) -> None:
     """API field errors next to their fields; anything else as a message above the form."""
-    error = translated(error)
     if not show_api_error(form, error):
         _unexplained(error)
 
@@ -327,7 +325,7 @@ def register(announcement_id: uuid.UUID):
         except ApiError as error:
             if error.status in (403, 404):
                 abort(404)
-            _unexplained(translated(error))
+            _unexplained(error)
         else:
             if done["status"] == "waiting":
                 flash(
@@ -351,7 +349,7 @@ def cancel(announcement_id: uuid.UUID):
                 "DELETE", announcements(f"/announcements/{announcement_id}/registrations/me")
             ).json()
         except ApiError as error:
-            _unexplained(translated(error))
+            _unexplained(error)
         else:
             if done.get("status") == "cancelled":
                 flash(_("Your registration is cancelled."), "success")
@@ -728,7 +726,7 @@ def publish(announcement_id: uuid.UUID):
     except ApiError as error:
         if error.status in (403, 404):
             abort(403)
-        _unexplained(translated(error))
+        _unexplained(error)
     else:
         if done["status"] == "pending":
             flash(_("Your news is sent to the platform team for approval."), "success")
@@ -754,7 +752,7 @@ def withdraw(announcement_id: uuid.UUID):
         except ApiError as error:
             if error.status in (403, 404):
                 abort(403)
-            _unexplained(translated(error))
+            _unexplained(error)
         else:
             flash(_("The announcement is withdrawn: it left the lists and feeds."), "success")
     return redirect(url_for("announcements.detail", announcement_id=announcement_id))

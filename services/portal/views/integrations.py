@@ -7,7 +7,6 @@ of another organisation's endpoint is simply not found by the API.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -25,9 +24,8 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from .. import i18n, moments
+from .. import api_vocabulary, i18n, moments
 from ..api_client import ApiError, call, notifications
-from ..api_messages import Pattern, translated
 from ..auth import api, current_person, org_admin_required
 from ..forms import EmptyForm, show_api_error
 from ..notification_forms import FLAVOURS, EndpointEditForm, EndpointForm, RecoverForm
@@ -49,43 +47,11 @@ def _path(suffix: str = "") -> str:
     return notifications(f"/organisations/{current_person()['organisation_id']}/webhooks{suffix}")
 
 
-def _refusals() -> dict[str, str]:
-    """notifications' English refusals of an endpoint, in the reader's language."""
+def _descriptions() -> dict[str, str]:
+    """Each event type's description in the reader's language."""
     return {
-        "Use an absolute https URL.": _("Give an address starting with https://."),
-        "Use an absolute https or http URL.": _(
-            "Give an address starting with https:// or http://."
-        ),
-        "Credentials do not belong in the URL.": _(
-            "Leave the user name and password out of the address."
-        ),
-        "Local targets are refused.": _("Addresses of this machine are refused."),
-        "Enable the endpoint before replaying its messages.": _(
-            "Enable the endpoint before sending a message again."
-        ),
-        "The endpoint is disabled.": _("Enable the endpoint before sending a test event."),
-        "Enable the endpoint before recovering its messages.": _(
-            "Enable the endpoint before sending its messages again."
-        ),
+        e["name"]: api_vocabulary.event_type(e["name"], e["description"]) for e in event_types()
     }
-
-
-# Refusals that name a value (the network, the chat product): said without it.
-_API_PATTERNS: list[Pattern] = [
-    (
-        re.compile(r"refused: the target resolves to a.*", re.S),
-        lambda m: _("This address leads to a private or reserved network: refused."),
-    ),
-    (
-        re.compile(r"Use the .* webhook address of your group\.", re.S),
-        lambda m: _("Use the webhook address the chat product gave your group."),
-    ),
-]
-
-
-def _translated(error: ApiError) -> ApiError:
-    """The error with the details the portal knows said in the reader's language."""
-    return translated(error, _refusals(), _API_PATTERNS)
 
 
 def event_types() -> list[dict]:
@@ -130,7 +96,7 @@ def index():
         try:
             created = api("POST", _path(), json=form.payload()).json()
         except ApiError as error:
-            if not show_api_error(form, _translated(error)):
+            if not show_api_error(form, error):
                 _unexplained(error)
         else:
             form = _endpoint_form(formdata=None)
@@ -147,7 +113,7 @@ def index():
         listing=listing,
         cursor=cursor,
         created=created,
-        descriptions={e["name"]: e["description"] for e in event_types()},
+        descriptions=_descriptions(),
     )
     return _private(page) if created else page
 
@@ -207,7 +173,7 @@ def _endpoint_page(
         action=EmptyForm(),
         edit=edit or _edit_form(endpoint),
         recover=recover or _recover_form(endpoint),
-        descriptions={e["name"]: e["description"] for e in event_types()},
+        descriptions=_descriptions(),
         zone=moments.reader_zone(),
     )
     return _private(page) if secret else page
@@ -234,7 +200,6 @@ def _answered(form, method: str, suffix: str, **kwargs):
     except ApiError as error:
         if error.status == 404:
             raise
-        error = _translated(error)
         if not show_api_error(form, error):
             _unexplained(error)
         return None

@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 
 from .. import moments
 from ..api_client import ApiError, ApiUnavailable, call, notifications
-from ..api_messages import translated
 from ..auth import access_token, api, current_person, login_required
 from ..forms import EmptyForm, show_api_error
 from ..notification_forms import MODES, category_field, preferences_form
@@ -192,20 +191,6 @@ def _unexplained_or_gone(error: ApiError) -> None:
         _unexplained(error)
 
 
-def _refusals() -> dict[str, str]:
-    """notifications' English refusals of preferences, in the reader's language."""
-    return {
-        "Start and end must differ.": _(
-            "The quiet hours must end at another time than they start."
-        ),
-        "Use HH:MM, 24-hour clock.": _("Give a time as HH:MM, for example 22:00."),
-        "This category is critical: it cannot be switched off.": _(
-            "You must hear of this: it cannot be switched off, only sent another way."
-        ),
-        "Unknown category.": _("This kind of notification no longer exists: reload the page."),
-    }
-
-
 def _initial(current: dict) -> dict:
     data = {category_field(c["category"]): c["mode"] for c in current["categories"]}
     hours = current.get("quiet_hours")
@@ -237,7 +222,7 @@ def preferences():
         try:
             api("PATCH", notifications("/preferences"), json=body)
         except ApiError as error:
-            if not show_api_error(form, translated(error, _refusals())):
+            if not show_api_error(form, error):
                 _unexplained(error)
         else:
             flash(_("Your notification preferences are saved."), "success")

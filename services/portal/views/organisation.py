@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import i18n
+from .. import api_vocabulary, i18n
 from ..api_client import ApiError, call, members
 from ..auth import api, current_person, login_required, org_admin_required
 from ..forms import (
@@ -192,7 +192,7 @@ def scopes() -> list[str]:
 @org_admin_required
 def clients():
     form = ClientForm()
-    form.scopes.choices = [(scope, scope) for scope in scopes()]
+    form.scopes.choices = [(name, f"{api_vocabulary.scope(name)} ({name})") for name in scopes()]
     created = None
     if form.validate_on_submit():
         body = {"name": form.name.data.strip(), "scopes": form.scopes.data}
@@ -208,6 +208,7 @@ def clients():
         listing=listing,
         created=created,
         revoke=EmptyForm(),
+        scope_label=api_vocabulary.scope,
     )
 
 

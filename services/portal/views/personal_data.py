@@ -10,9 +10,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..api_client import ApiError, members
-from ..api_messages import translate
 from ..auth import api, login_required, sign_out
 from ..forms import AccountDeletionForm, EmptyForm, show_api_error
+from ..problem_messages import problem
 
 bp = Blueprint("personal_data", __name__)
 
@@ -35,7 +35,10 @@ def download(export_id):
     try:
         archive = api("GET", members(f"/me/exports/{export_id}/download"))
     except ApiError as error:
-        flash(translate(error.detail) or _("This copy can no longer be downloaded."), "error")
+        flash(
+            problem(error.code) if error.code else _("This copy can no longer be downloaded."),
+            "error",
+        )
         return redirect(url_for("personal_data.data"))
     return Response(
         archive.content,
@@ -67,7 +70,7 @@ def delete():
                     "error",
                 )
             elif not show_api_error(form, error):
-                flash(translate(error.detail) or _("The request was refused."), "error")
+                flash(problem(error.code), "error")
         else:
             sign_out()
             flash(_("Your account is deleted. Everything that named you is erased."), "success")

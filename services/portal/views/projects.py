@@ -23,6 +23,8 @@ from .. import i18n, moments
 from ..api_client import ApiError, members, projects
 from ..auth import api, current_person, login_required
 from ..forms import EmptyForm
+from ..problem_messages import field as field_message
+from ..problem_messages import problem
 from ..project_forms import (
     CURRENCIES,
     LANGUAGES,
@@ -36,7 +38,6 @@ from ..project_forms import (
     show_project_error,
     split_links,
     split_words,
-    translate,
 )
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -488,10 +489,7 @@ def edit(project_id: uuid.UUID):
 
 def _refused(error: ApiError) -> None:
     """A refusal no field explains, at the top of the page."""
-    if error.detail:
-        flash(translate(error.detail), "error")
-    else:
-        flash(_("The request was refused."), "error")
+    flash(problem(error.code), "error")
 
 
 def _render_detail(project_id, **forms):
@@ -588,8 +586,9 @@ def change_state(project_id: uuid.UUID):
     except ApiError as error:
         if error.status == 404:
             abort(404)
-        messages = [translate(m) for ms in error.field_errors().values() for m in ms]
-        flash(" ".join(messages) if messages else translate(error.detail or ""), "error")
+        specific = ProjectForm.FIELD_MESSAGES
+        messages = [field_message(entry, specific, error.code) for entry in error.errors]
+        flash(" ".join(messages) if messages else problem(error.code), "error")
     else:
         flash(
             _("The project is now: %(state)s.", state=STATE_LABELS[to_state]),
