@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from shared.i18n import LOCALES, pick
 
-from .. import i18n
+from .. import i18n, standing
 from ..auth import current_person
 
 # The main navigation. An entry shows once its endpoint exists, so the projects, announcements and
@@ -70,6 +70,8 @@ def init_app(app: Flask) -> None:
                 if e in endpoints and (e not in SIGNED_IN_ONLY or person is not None)
             ],
             "unread_count": notifications.unread_count,
+            "organisation_status": standing.organisation_status_of_reader,
+            "pending_registrations": standing.pending_registrations,
             "label": lambda kind, code: i18n.label(kind, code, language),
             "country_name": lambda code: i18n.country_name(code, language),
             "pick": lambda text: pick(text, language),

@@ -41,6 +41,18 @@ def _fetch(organisation_id: uuid.UUID) -> dict:
         raise
 
 
+def _registrant(organisation_id: uuid.UUID) -> dict | None:
+    """Who registered the organisation: its first administrator (name, e-mail), when known."""
+    try:
+        page = api(
+            "GET", members(f"/organisations/{organisation_id}/members"), params={"limit": 10}
+        ).json()
+    except ApiError:
+        return None
+    admins = [m for m in page.get("items") or [] if m.get("role") == "org_admin"]
+    return admins[0] if admins else None
+
+
 def _decide(organisation_id: uuid.UUID, action: str, form, done: str):
     try:
         api(
@@ -66,9 +78,22 @@ def organisation(organisation_id: uuid.UUID):
             done = _decide(organisation_id, "verify", verify, _("The organisation is verified."))
             if done:
                 return done
-        if action == "suspend" and suspend.validate_on_submit():
-            done = _decide(organisation_id, "suspend", suspend, _("The organisation is suspended."))
+        if action in ("suspend", "reject") and suspend.validate_on_submit():
+            done = _decide(
+                organisation_id,
+                "suspend",
+                suspend,
+                _("The registration is rejected.")
+                if action == "reject"
+                else _("The organisation is suspended."),
+            )
             if done:
                 return done
     org = _fetch(organisation_id)
-    return render_template("admin/organisation.html", org=org, verify=verify, suspend=suspend)
+    return render_template(
+        "admin/organisation.html",
+        org=org,
+        verify=verify,
+        suspend=suspend,
+        registrant=_registrant(organisation_id),
+    )
