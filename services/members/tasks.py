@@ -80,6 +80,22 @@ def send_registration_notice(user_id: str) -> bool:
         return mail.send_registration_notice(session, user.id)
 
 
+@celery_app.task(
+    name="members.send_registration_received",
+    autoretry_for=mail.TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+    time_limit=120,
+    soft_time_limit=90,
+)
+def send_registration_received(organisation_id: str) -> int:
+    """The registrant's acknowledgement and the platform admins' notice of a new registration."""
+    with db.transaction() as session:
+        return mail.send_registration_received(session, uuid.UUID(organisation_id))
+
+
 @celery_app.task(name="members.send_unsent_account_emails", time_limit=120, soft_time_limit=100)
 def send_unsent_account_emails() -> int:
     """Beat sweeper: enqueue account e-mails whose enqueue was lost (broker down at commit)."""

@@ -229,3 +229,38 @@ def test_registering_with_a_known_address_answers_as_usual_and_tells_the_owner(
     assert message["Subject"] == "Quelqu'un a tenté de s'inscrire avec votre adresse e-mail"
     text, html = parts(message)
     assert "Claire Martin" in text and "/sign-in" in text and "/password/forgot" in html
+
+
+def test_a_registration_is_acknowledged_to_the_registrant_and_announced_to_staff(
+    client, make, smtp, worker
+):
+    staff = make.user(None, is_platform_admin=True, language="zh", full_name="Wang Fang")
+    body = make.registration(
+        name="Antibes Photonics",
+        admin={"email": "claire@antibes-photonics.example", "language": "fr"},
+    )
+    response = client.post("/api/members/v1/organisations", json=body)
+    assert response.status_code == 201
+    organisation_id = response.get_json()["organisation"]["id"]
+    [received] = smtp.wait_for(1, to="claire@antibes-photonics.example")
+    assert received["Subject"] == "Nous avons reçu l'inscription de Antibes Photonics"
+    text, html = parts(received)
+    assert "compléter le profil" in text and "/sign-in" in html
+    [notice] = smtp.wait_for(1, to=staff.email)
+    assert notice["Subject"] == "待认证的新注册：Antibes Photonics"  # noqa: RUF001
+    text, html = parts(notice)
+    assert "claire@antibes-photonics.example" in text
+    assert f"/admin/organisations/{organisation_id}" in html
+
+
+def test_registering_with_a_known_address_acknowledges_nothing_to_staff(client, make, smtp, worker):
+    staff = make.user(None, is_platform_admin=True)
+    owner = make.user(make.organisation(), full_name="Claire Martin")
+    body = make.registration(admin={"email": owner.email, "password": "another one!"})
+    assert client.post("/api/members/v1/organisations", json=body).status_code == 201
+    smtp.wait_for(1, to=owner.email)  # the owner's notice, queued at the same moment
+    # A marker registration queued after it: once its staff notice is out, the first was handled.
+    marker = make.registration(admin={"email": "marker@example.org"})
+    assert client.post("/api/members/v1/organisations", json=marker).status_code == 201
+    smtp.wait_for(1, to="marker@example.org")
+    assert len(smtp.wait_for(1, to=staff.email)) == 1  # the marker's, none for the refused one

@@ -92,6 +92,10 @@ class Organisations(MethodView):
             org, user = taken.answer
         except IntegrityError as exc:  # a concurrent registration won the race
             raise Conflict("This organisation was registered meanwhile.") from exc
+        else:  # the registrant's acknowledgement and the platform admins' notice
+            from ..tasks import enqueue, send_registration_received
+
+            enqueue(send_registration_received, str(org.id))
         return {"organisation": _shown(_row(org), None), "admin": user}
 
     @policy.staff()

@@ -24,7 +24,7 @@ from shared.db import utcnow
 from shared.i18n import LOCALES
 
 from .. import settings
-from ..models import Invitation, Organisation, PasswordReset, User
+from ..models import Invitation, Membership, Organisation, PasswordReset, User
 from . import tokens
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,16 @@ SUBJECTS = {
         "en": "Someone tried to register with your e-mail address",
         "fr": "Quelqu'un a tenté de s'inscrire avec votre adresse e-mail",
         "zh": "有人尝试使用您的电子邮件地址注册",
+    },
+    "registration_received": {
+        "en": "We received the registration of {organisation}",
+        "fr": "Nous avons reçu l'inscription de {organisation}",
+        "zh": "我们已收到{organisation}的注册申请",
+    },
+    "registration_to_verify": {
+        "en": "New registration to verify: {organisation}",
+        "fr": "Nouvelle inscription à vérifier\u202f: {organisation}",
+        "zh": "待认证的新注册：{organisation}",  # noqa: RUF001 - Chinese punctuation
     },
     "password_reset": {
         "en": "Reset your password",
@@ -125,6 +135,48 @@ def send_registration_notice(session, user_id) -> bool:
     subject, text, html = render("registration_attempt", user.language, {}, context)
     send(build(user.email, subject, text, html))
     return True
+
+
+def send_registration_received(session, organisation_id) -> int:
+    """After a registration: the registrant hears it arrived and what they can do meanwhile;
+    every platform admin hears there is one to verify. The number of e-mails sent."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or organisation.status != "pending":
+        return 0
+    registrant = session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation.id, Membership.role == "org_admin")
+        .order_by(Membership.created_at)
+    ).first()
+    base = current_app.config["PUBLIC_BASE_URL"]
+    values = {"organisation": organisation.name}
+    sent = 0
+    if registrant is not None:
+        context = {
+            **values,
+            "name": registrant.full_name,
+            "registration_number": organisation.registration_number,
+            "sign_in": f"{base}/sign-in",
+        }
+        subject, text, html = render("registration_received", registrant.language, values, context)
+        send(build(registrant.email, subject, text, html))
+        sent += 1
+    staff = session.scalars(select(User).where(User.is_platform_admin.is_(True))).all()
+    for person in staff:
+        context = {
+            **values,
+            "name": person.full_name,
+            "country": organisation.country,
+            "registration_number": organisation.registration_number,
+            "registrant": registrant.full_name if registrant else "",
+            "registrant_email": registrant.email if registrant else "",
+            "link": f"{base}/admin/organisations/{organisation.id}",
+        }
+        subject, text, html = render("registration_to_verify", person.language, values, context)
+        send(build(person.email, subject, text, html))
+        sent += 1
+    return sent
 
 
 def build(recipient: str, subject: str, text: str, html: str) -> EmailMessage:
