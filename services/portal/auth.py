@@ -154,6 +154,26 @@ def remember_person(person: dict) -> None:
     g.portal_person = person
 
 
+def keep_for_next_page(name: str, value) -> None:
+    """Keep `value` in the server-side session for the page a redirect leads to (Post/Redirect/
+    Get); a one-time secret thus never travels in a URL or a cookie."""
+    data = current_session()
+    if data is None:
+        return
+    data.setdefault("next_page", {})[name] = value
+    _save(session["sid"], data)
+
+
+def take_from_last_page(name: str):
+    """What `keep_for_next_page` kept under `name`, once: it is gone from the session after."""
+    data = current_session()
+    if data is None or name not in data.get("next_page", {}):
+        return None
+    value = data["next_page"].pop(name)
+    _save(session["sid"], data)
+    return value
+
+
 def _refresh(sid: str) -> dict | None:
     """New tokens with the refresh token, under a lock: refresh tokens are single-use."""
     with _redis().lock(_key(sid) + ":lock", timeout=15, blocking_timeout=15):

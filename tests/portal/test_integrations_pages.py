@@ -105,14 +105,17 @@ def test_an_endpoint_is_created_tested_replayed_rotated_disabled_and_deleted(
     admin = make.admin(org)
     org_id = org.id
     browser.sign_in(admin.email)
-    created = browser.submit(
+    posted = browser.submit(
         PAGE,
         _endpoint_form(url=sink.url, scope="selected", event_types=["organisation.verified"]),
     )
+    assert posted.status_code == 302  # Post/Redirect/Get: a reload creates nothing more
+    created = browser.client.get(posted.headers["Location"])
     page = created.get_data(as_text=True)
     assert created.status_code == 200 and "shown only once" in page
+    assert 'data-copy="created-endpoint-secret"' in page
     assert created.headers["Cache-Control"] == "no-store"
-    secret = re.search(r"<code>(whsec_[^<]+)</code>", page).group(1)
+    secret = re.search(r"<code[^>]*>(whsec_[^<]+)</code>", page).group(1)
     endpoint_id = re.search(rf'href="{PAGE}/([0-9a-f-]+)"', page).group(1)
     listing = browser.get(PAGE).get_data(as_text=True)
     assert sink.url in listing and secret not in listing and "organisation.verified" in listing
@@ -138,7 +141,10 @@ def test_an_endpoint_is_created_tested_replayed_rotated_disabled_and_deleted(
     again = {k.lower(): v for k, v in sink.requests[1]["headers"].items()}
     assert again["webhook-id"] == message_id
 
-    rotated = browser.submit(f"{endpoint_page}/rotate", {}, page=endpoint_page)
+    asked = browser.submit(f"{endpoint_page}/rotate", {}, page=endpoint_page)
+    assert "whsec_" not in asked.get_data(as_text=True)  # a question first, no new secret
+    assert 'name="confirmed" value="yes"' in asked.get_data(as_text=True)
+    rotated = browser.submit(f"{endpoint_page}/rotate", {"confirmed": "yes"}, page=endpoint_page)
     rotated_page = rotated.get_data(as_text=True)
     new_secret = re.search(r"<code>(whsec_[^<]+)</code>", rotated_page).group(1)
     assert new_secret != secret and "24 hours" in rotated_page
@@ -155,7 +161,10 @@ def test_an_endpoint_is_created_tested_replayed_rotated_disabled_and_deleted(
     browser.submit(f"{endpoint_page}/enable", {}, page=endpoint_page)
     assert _webhooks_api(platform, make, admin, "GET", path).json["enabled"] is True
 
-    deleted = browser.submit(f"{endpoint_page}/delete", {}, page=endpoint_page)
+    asked = browser.submit(f"{endpoint_page}/delete", {}, page=endpoint_page)
+    assert asked.status_code == 200 and "Delete this endpoint?" in asked.get_data(as_text=True)
+    assert _webhooks_api(platform, make, admin, "GET", path).status_code == 200
+    deleted = browser.submit(f"{endpoint_page}/delete", {"confirmed": "yes"}, page=endpoint_page)
     assert deleted.status_code == 302 and deleted.headers["Location"] == PAGE
     assert _webhooks_api(platform, make, admin, "GET", path).status_code == 404
     assert browser.get(endpoint_page).status_code == 404

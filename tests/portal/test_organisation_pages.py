@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from tests.portal.test_account_pages import _error_of
 
 
@@ -92,8 +95,15 @@ def test_org_admin_changes_a_role_and_removes_a_member(browser, make, members_ap
         db.session.remove()
         membership = db.session.query(Membership).filter_by(user_id=colleague.id).one()
         assert membership.role == "org_admin"
-    browser.submit(
+    asked = browser.submit(
         f"/my-organisation/members/{colleague.id}/remove", {}, page="/my-organisation/members"
+    )
+    assert "Remove this member?" in asked.get_data(as_text=True)
+    assert "Paul Girard" in browser.get("/my-organisation/members").get_data(as_text=True)
+    browser.submit(
+        f"/my-organisation/members/{colleague.id}/remove",
+        {"confirmed": "yes"},
+        page="/my-organisation/members",
     )
     assert "Paul Girard" not in browser.get("/my-organisation/members").get_data(as_text=True)
 
@@ -109,7 +119,9 @@ def test_an_admin_cannot_touch_another_organisations_member(browser, make, membe
     )
     assert response.status_code == 302
     browser.submit(
-        f"/my-organisation/members/{outsider.id}/remove", {}, page="/my-organisation/members"
+        f"/my-organisation/members/{outsider.id}/remove",
+        {"confirmed": "yes"},
+        page="/my-organisation/members",
     )
     from services.members.models import Membership, db
 
@@ -133,8 +145,15 @@ def test_invitations_are_validated_sent_listed_and_revoked(browser, make):
     page = browser.get("/my-organisation/invitations").get_data(as_text=True)
     assert "lea@example.org" in page and "Pending" in page
     action = page.split('action="/my-organisation/invitations/')[1].split('"')[0]
-    browser.submit(
+    asked = browser.submit(
         f"/my-organisation/invitations/{action}", {}, page="/my-organisation/invitations"
+    )
+    assert "Revoke this invitation?" in asked.get_data(as_text=True)
+    assert "Revoked" not in browser.get("/my-organisation/invitations").get_data(as_text=True)
+    browser.submit(
+        f"/my-organisation/invitations/{action}",
+        {"confirmed": "yes"},
+        page="/my-organisation/invitations",
     )
     assert "Revoked" in browser.get("/my-organisation/invitations").get_data(as_text=True)
 
@@ -144,9 +163,39 @@ def test_api_clients_need_a_scope_and_show_their_secret_once(browser, make):
     browser.sign_in(make.admin(org).email)
     bad = browser.submit("/my-organisation/clients", {"name": "ERP"}).get_data(as_text=True)
     assert "Choose at least one scope." in _error_of(bad, "scopes")
-    created = browser.submit(
+    posted = browser.submit(
         "/my-organisation/clients", {"name": "ERP", "scopes": ["directory:read"]}
-    ).get_data(as_text=True)
+    )
+    assert posted.status_code == 302  # Post/Redirect/Get: a reload creates nothing more
+    shown = browser.client.get(posted.headers["Location"])
+    created = shown.get_data(as_text=True)
     assert "client_secret" in created and "shown only once" in created
+    assert 'data-copy="created-client-secret"' in created
+    assert shown.headers["Cache-Control"] == "no-store"
     again = browser.get("/my-organisation/clients").get_data(as_text=True)
     assert "ERP" in again and "shown only once" not in again
+    assert again.count("<code>directory:read</code>") == 1  # one client, not two
+
+
+def test_revoking_an_api_client_asks_first_in_the_readers_language(browser, make, members_app):
+    org = make.organisation()
+    browser.sign_in(make.admin(org, language="fr").email)
+    posted = browser.submit(
+        "/my-organisation/clients", {"name": "CRM", "scopes": ["projects:read"]}
+    )
+    page = browser.client.get(posted.headers["Location"]).get_data(as_text=True)
+    client_id = re.search(r'action="/my-organisation/clients/([0-9a-f-]+)/revoke"', page).group(1)
+    target = f"/my-organisation/clients/{client_id}/revoke"
+    asked = browser.submit(target, {}, page="/my-organisation/clients").get_data(as_text=True)
+    assert "Révoquer ce client d&#39;API\u202f?" in asked
+    assert 'name="confirmed" value="yes"' in asked and "Revenir sans rien changer" in asked
+    from services.members.models import ApiClient, db
+
+    with members_app.app_context():
+        db.session.remove()
+        assert db.session.get(ApiClient, uuid.UUID(client_id)).revoked_at is None
+    done = browser.submit(target, {"confirmed": "yes"}, page="/my-organisation/clients")
+    assert done.status_code == 302
+    with members_app.app_context():
+        db.session.remove()
+        assert db.session.get(ApiClient, uuid.UUID(client_id)).revoked_at is not None

@@ -78,9 +78,10 @@ def _create(browser, **overrides) -> str:
 
 
 def _move(browser, project_id, to_state, **extra):
+    """The move, confirmed (start, complete and cancel ask first: see the confirmation test)."""
     return browser.submit(
         f"/projects/{project_id}/state",
-        {"to_state": to_state, **extra},
+        {"to_state": to_state, "confirmed": "yes", **extra},
         page=f"/projects/{project_id}",
     )
 
@@ -664,3 +665,31 @@ def test_our_applications_lists_what_our_organisation_sent_with_each_outcome(
         .status_code
         == 302
     )  # anonymous: sign in first
+
+
+def test_starting_a_project_asks_first_and_says_the_call_closes_early(browser, make, platform):
+    org, _admin = _organisation(make, platform)
+    admin = make.admin(org, language="zh")
+    browser.sign_in(admin.email)
+    project_id = _opened(browser)
+    asked = browser.submit(
+        f"/projects/{project_id}/state",
+        {"to_state": "active", "note": "Kick-off"},
+        page=f"/projects/{project_id}",
+    )
+    page = _text(asked)
+    assert asked.status_code == 200 and "确定现在启动该项目吗" in page
+    assert "合作伙伴征集将立即结束" in page  # what it does to the call, before it is done
+    assert 'name="note" value="Kick-off"' in page and 'name="confirmed" value="yes"' in page
+    project = _api(platform, make, admin, "GET", f"/projects/{project_id}").get_json()
+    assert project["state"] == "open"
+    assert _move(browser, project_id, "active").status_code == 302
+    project = _api(platform, make, admin, "GET", f"/projects/{project_id}").get_json()
+    assert project["state"] == "active"
+
+
+def test_reloading_the_page_of_a_refused_application_leads_back_to_the_project(browser):
+    project_id = "7c206dd5-7ff8-457b-bc56-eb068c792595"
+    reloaded = browser.client.get(f"/projects/{project_id}/applications")
+    assert reloaded.status_code == 302
+    assert reloaded.headers["Location"] == f"/projects/{project_id}#apply-title"

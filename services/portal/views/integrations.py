@@ -24,9 +24,15 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from .. import api_vocabulary, i18n, moments
+from .. import api_vocabulary, confirmation, i18n, moments
 from ..api_client import ApiError, call, notifications
-from ..auth import api, current_person, org_admin_required
+from ..auth import (
+    api,
+    current_person,
+    keep_for_next_page,
+    org_admin_required,
+    take_from_last_page,
+)
 from ..forms import EmptyForm, show_api_error
 from ..notification_forms import FLAVOURS, EndpointEditForm, EndpointForm, RecoverForm
 from .account import _unexplained
@@ -91,15 +97,17 @@ def _endpoint_form(form_class=EndpointForm, **kwargs) -> EndpointForm:
 @org_admin_required
 def index():
     form = _endpoint_form()
-    created = None
     if form.validate_on_submit():
         try:
             created = api("POST", _path(), json=form.payload()).json()
         except ApiError as error:
             if not show_api_error(form, error):
                 _unexplained(error)
-        else:
-            form = _endpoint_form(formdata=None)
+        else:  # the secret is shown once, on the page the redirect leads to
+            shown = {k: created.get(k) for k in ("id", "url", "secret")}
+            keep_for_next_page("created_endpoint", shown)
+            return redirect(url_for("integrations.index"))
+    created = take_from_last_page("created_endpoint") if request.method == "GET" else None
     cursor = request.args.get("cursor") or None
     try:
         listing = api("GET", _path(), params={"limit": PAGE_SIZE, "cursor": cursor}).json()
@@ -261,6 +269,18 @@ def rotate(endpoint_id: uuid.UUID):
     """A new secret, shown on this answer only (never stored in the session or a redirect)."""
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+    if not confirmation.confirmed():
+        api("GET", _path(f"/{endpoint_id}"))  # another organisation's endpoint: a 404 here
+        return confirmation.ask(
+            title=_("Create a new signing secret?"),
+            consequence=_(
+                "For 24 hours messages are signed with both the old and the new secret; then "
+                "only the new one works, so give it to your receiver in time."
+            ),
+            button=_("Create a new secret"),
+            back=url_for("integrations.endpoint", endpoint_id=endpoint_id),
+            danger=False,
+        )
     secret = api("POST", _path(f"/{endpoint_id}/secret/rotate")).json()["secret"]
     return _endpoint_page(endpoint_id, secret=secret, rotated=True)
 
@@ -311,6 +331,17 @@ def recover(endpoint_id: uuid.UUID):
 @org_admin_required
 def delete(endpoint_id: uuid.UUID):
     if EmptyForm().validate_on_submit():
+        if not confirmation.confirmed():
+            api("GET", _path(f"/{endpoint_id}"))  # another organisation's endpoint: a 404 here
+            return confirmation.ask(
+                title=_("Delete this endpoint?"),
+                consequence=_(
+                    "No message is sent to it any more and its delivery log is deleted. "
+                    "This cannot be undone."
+                ),
+                button=_("Delete the endpoint"),
+                back=url_for("integrations.endpoint", endpoint_id=endpoint_id),
+            )
         api("DELETE", _path(f"/{endpoint_id}"))
         flash(_("The endpoint is deleted."), "success")
         return redirect(url_for("integrations.index"))

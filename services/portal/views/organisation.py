@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import api_vocabulary, i18n
+from .. import api_vocabulary, confirmation, i18n
 from ..api_client import ApiError, call, members
-from ..auth import api, current_person, login_required, org_admin_required
+from ..auth import (
+    api,
+    current_person,
+    keep_for_next_page,
+    login_required,
+    org_admin_required,
+    take_from_last_page,
+)
 from ..forms import (
     ClientForm,
     EmptyForm,
@@ -130,6 +146,16 @@ def change_role(user_id: uuid.UUID):
 @org_admin_required
 def remove_member(user_id: uuid.UUID):
     if EmptyForm().validate_on_submit():
+        if not confirmation.confirmed():
+            return confirmation.ask(
+                title=_("Remove this member?"),
+                consequence=_(
+                    "They leave your organisation at once and are signed out; to come back "
+                    "they need a new invitation."
+                ),
+                button=_("Remove the member"),
+                back=url_for("organisation.people"),
+            )
         try:
             api("DELETE", _org_path(f"/members/{user_id}"))
         except ApiError as error:
@@ -168,6 +194,13 @@ def invitations():
 @org_admin_required
 def revoke_invitation(invitation_id: uuid.UUID):
     if EmptyForm().validate_on_submit():
+        if not confirmation.confirmed():
+            return confirmation.ask(
+                title=_("Revoke this invitation?"),
+                consequence=_("Its link stops working; you can invite the same address again."),
+                button=_("Revoke the invitation"),
+                back=url_for("organisation.invitations"),
+            )
         try:
             api("DELETE", _org_path(f"/invitations/{invitation_id}"))
         except ApiError as error:
@@ -193,7 +226,6 @@ def scopes() -> list[str]:
 def clients():
     form = ClientForm()
     form.scopes.choices = [(name, f"{api_vocabulary.scope(name)} ({name})") for name in scopes()]
-    created = None
     if form.validate_on_submit():
         body = {"name": form.name.data.strip(), "scopes": form.scopes.data}
         try:
@@ -201,21 +233,41 @@ def clients():
         except ApiError as error:
             if not show_api_error(form, error):
                 _unexplained(error)
+        else:  # the secret is shown once, on the page the redirect leads to
+            shown = {k: created.get(k) for k in ("name", "client_id", "client_secret")}
+            keep_for_next_page("created_client", shown)
+            return redirect(url_for("organisation.clients"))
+    created = take_from_last_page("created_client") if request.method == "GET" else None
     listing = api("GET", _org_path("/clients"), params={"limit": 100}).json()
-    return render_template(
-        "organisation/clients.html",
-        form=form,
-        listing=listing,
-        created=created,
-        revoke=EmptyForm(),
-        scope_label=api_vocabulary.scope,
+    response = make_response(
+        render_template(
+            "organisation/clients.html",
+            form=form,
+            listing=listing,
+            created=created,
+            revoke=EmptyForm(),
+            scope_label=api_vocabulary.scope,
+        )
     )
+    if created:  # a page showing a secret is kept in no cache, so Back does not show it again
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/clients/<uuid:client_id>/revoke")
 @org_admin_required
 def revoke_client(client_id: uuid.UUID):
     if EmptyForm().validate_on_submit():
+        if not confirmation.confirmed():
+            return confirmation.ask(
+                title=_("Revoke this API client?"),
+                consequence=_(
+                    "The software using it gets no new tokens and loses access within seconds. "
+                    "This cannot be undone: a new client would have a new identifier and secret."
+                ),
+                button=_("Revoke the client"),
+                back=url_for("organisation.clients"),
+            )
         try:
             api("DELETE", _org_path(f"/clients/{client_id}"))
         except ApiError as error:

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from shared.i18n import pick
 
-from .. import i18n, moments
+from .. import confirmation, i18n, moments
 from ..api_client import ApiError, members, projects
 from ..auth import api, current_person, login_required
 from ..forms import EmptyForm
@@ -67,6 +67,27 @@ TRANSITION_LABELS = {
     "active": _l("Start the project"),
     "completed": _l("Mark as completed"),
     "cancelled": _l("Cancel the project"),
+}
+# Moves that close something for others, each with what it does, said before it is done.
+CONFIRMED_TRANSITIONS = {
+    "active": (
+        _l("Start the project now?"),
+        _l(
+            "Its call for partners closes at once, even before its deadline: no organisation "
+            "can apply any more. Applications already received can still be decided."
+        ),
+    ),
+    "completed": (
+        _l("Mark the project as completed?"),
+        _l("It can no longer be edited, and its milestones are frozen. This cannot be undone."),
+    ),
+    "cancelled": (
+        _l("Cancel the project?"),
+        _l(
+            "Its call for partners closes, partners and applicants are told, and it can no "
+            "longer be edited. This cannot be undone."
+        ),
+    ),
 }
 STATUS_LABELS = {
     "pending": _l("Pending"),
@@ -580,6 +601,15 @@ def change_state(project_id: uuid.UUID):
     if to_state not in TRANSITION_LABELS or not form.validate_on_submit():
         flash(_("The request was refused."), "error")
         return redirect(url_for("projects.detail", project_id=project_id))
+    if to_state in CONFIRMED_TRANSITIONS and not confirmation.confirmed():
+        title, consequence = CONFIRMED_TRANSITIONS[to_state]
+        return confirmation.ask(
+            title=str(title),
+            consequence=str(consequence),
+            button=str(TRANSITION_LABELS[to_state]),
+            back=url_for("projects.detail", project_id=project_id),
+            danger=to_state == "cancelled",
+        )
     body = {"to_state": to_state, "note": (form.note.data or "").strip() or None}
     try:
         api("POST", projects(f"/projects/{project_id}/transitions"), json=body)
@@ -612,6 +642,12 @@ def _send(project_id, method: str, path: str, done: str, body=None, form=None, *
     else:
         flash(done, "success")
     return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.get("/<uuid:project_id>/applications")
+def applications_of(project_id: uuid.UUID):
+    """Reloading the page a refused application showed: back to the project (no 405)."""
+    return redirect(url_for("projects.detail", project_id=project_id) + "#apply-title")
 
 
 @bp.post("/<uuid:project_id>/applications")
