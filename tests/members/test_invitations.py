@@ -216,3 +216,33 @@ def test_an_unknown_token_or_a_weak_password_is_refused_without_side_effects(cli
     assert count(User) == 1
     # The invitation is still usable after the failed attempts.
     assert client.post(ACCEPT, json=accept_payload(token)).status_code == 201
+
+
+PREVIEW = "/api/members/v1/invitations/preview"
+
+
+def test_an_invitation_link_is_previewed_before_the_account_form(client, make):
+    org = make.organisation(name="Mougins Data")
+    invitation, token = make.invitation(org, make.admin(org, full_name="Hugo Blanc"))
+    preview = client.post(PREVIEW, json={"token": token})
+    assert preview.status_code == 200
+    assert preview.json["organisation"]["name"] == "Mougins Data"
+    assert preview.json["inviter_name"] == "Hugo Blanc"
+    assert preview.json["email"] == invitation.email and preview.json["role"] == "org_member"
+    assert count(User) == 1  # previewing creates nothing
+
+
+def test_a_used_expired_or_unknown_invitation_is_refused_on_preview_with_its_code(client, make):
+    org = make.organisation()
+    _invitation, token = make.invitation(org, make.admin(org))
+    assert client.post(PREVIEW, json={"token": "forged"}).status_code == 404
+    assert client.post(PREVIEW, json={}).status_code == 422
+    assert client.post(ACCEPT, json=accept_payload(token)).status_code == 201
+    used = client.post(PREVIEW, json={"token": token})
+    assert used.status_code == 410 and used.json["code"] == "invitation.expired_or_revoked"
+    assert used.json["reason"] == "accepted"
+    other, fresh = make.invitation(org, make.admin(org))
+    with db.transaction() as session:
+        session.get(Invitation, other.id).expires_at = utcnow() - timedelta(seconds=1)
+    expired = client.post(PREVIEW, json={"token": fresh})
+    assert expired.status_code == 410 and expired.json["reason"] == "expired"

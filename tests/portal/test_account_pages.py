@@ -299,7 +299,9 @@ def test_accepting_an_invitation_validates_then_creates_the_account(browser, mak
         },
         page=page,
     )
-    assert "expired, was revoked or was already used" in wrong_token.get_data(as_text=True)
+    assert wrong_token.status_code == 404  # checked before the form: no account form again
+    assert "This invitation link is not valid." in wrong_token.get_data(as_text=True)
+    assert 'name="password"' not in wrong_token.get_data(as_text=True)
     accepted = browser.submit(
         "/invitations/accept",
         {
@@ -315,6 +317,42 @@ def test_accepting_an_invitation_validates_then_creates_the_account(browser, mak
     assert accepted.status_code == 302
     home = browser.get("/").get_data(as_text=True)
     assert "Nina Rossi" in home and '<html lang="fr">' in home
+    assert "/register" not in home  # signed in: no "Register your organisation"
+
+
+def test_an_invitation_page_names_the_organisation_the_inviter_and_the_address(
+    browser, make, members_app
+):
+    org = make.organisation(name="Mougins Data")
+    token = _invitation_token(members_app, org, make.admin(org, full_name="Hugo Blanc"))
+    page = browser.get(f"/invitations/accept?token={token}", headers={"Accept-Language": "fr"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Hugo Blanc vous invite à rejoindre Mougins Data" in text
+    assert "newcomer@example.org" in text and 'name="password"' in text
+
+
+def test_a_used_invitation_link_says_so_on_arrival_with_a_way_to_sign_in(
+    browser, make, members_app
+):
+    org = make.organisation()
+    token = _invitation_token(members_app, org, make.admin(org))
+    form = {
+        "token": token,
+        "full_name": "Nina Rossi",
+        "password": "long enough pass",
+        "password_again": "long enough pass",
+        "language": "en",
+        "timezone": "Europe/Paris",
+    }
+    page = f"/invitations/accept?token={token}"
+    assert browser.submit("/invitations/accept", form, page=page).status_code == 302
+    browser.submit("/sign-out", {}, page="/")
+    used = browser.get(page, headers={"Accept-Language": "zh-CN"})
+    text = used.get_data(as_text=True)
+    assert used.status_code == 410
+    assert "该邀请已过期、已被撤销或已被使用。" in text
+    assert 'href="/sign-in"' in text and 'name="password"' not in text
 
 
 def test_a_session_keeps_the_persons_name_and_address_only_for_minutes(browser, make, redis_server):

@@ -18,6 +18,8 @@ from ..schemas.identity import (
     InvitationIn,
     InvitationOut,
     InvitationPage,
+    InvitationPreview,
+    InvitationToken,
     Member,
     MemberPage,
     Profile,
@@ -102,6 +104,19 @@ class InvitationDetail(MethodView):
         """Revoke a pending invitation (org admin): its link stops working."""
         with db.transaction() as session:
             invitations.revoke(session, authenticated(), organisation_id, invitation_id)
+
+
+@blp.route("/invitations/preview")
+class InvitationPreviewing(MethodView):
+    @blp.arguments(InvitationToken)
+    @blp.response(200, InvitationPreview)
+    @blp.doc(security=[])
+    @problems(404, 410)
+    def post(self, payload):
+        """What an invitation link is for (organisation, inviter, address, role), before the
+        account form; the token travels in the body, never in a URL that logs keep."""
+        with db.transaction() as session:
+            return invitations.preview(session, payload["token"])
 
 
 @blp.route("/invitations/accept")

@@ -96,6 +96,44 @@ def revoke(session, caller: Caller, organisation_id, invitation_id) -> None:
         invitation.revoked_at = utcnow()
 
 
+def preview(session, token: str) -> dict:
+    """What an invitation link's page shows before the account form: the organisation, who
+    invited, the address and role; the same refusals as `accept` for a link that is used,
+    expired, revoked or whose organisation is gone."""
+    invitation = session.scalars(
+        select(Invitation).where(Invitation.token_hash == tokens.digest(token))
+    ).first()
+    if invitation is None:
+        raise NotFound("This invitation link is not valid.")
+    status = invitation.status(utcnow())
+    if status != "pending":
+        raise Gone(
+            f"This invitation is {status}; ask for a new one.",
+            reason=status,
+            code="invitation.expired_or_revoked",
+        )
+    organisation = session.get(Organisation, invitation.organisation_id)
+    if organisation is None or organisation.status == "closed":
+        raise Gone(
+            "The organisation of this invitation no longer exists.",
+            reason="revoked",
+            code="invitation.organisation_gone",
+        )
+    inviter = session.get(User, invitation.invited_by) if invitation.invited_by else None
+    return {
+        "email": invitation.email,
+        "role": invitation.role,
+        "language": invitation.language,
+        "expires_at": invitation.expires_at,
+        "organisation": {
+            "id": organisation.id,
+            "name": organisation.name,
+            "name_zh": organisation.name_zh,
+        },
+        "inviter_name": inviter.full_name if inviter else None,
+    }
+
+
 def accept(session, payload: dict) -> tuple[User, Membership]:
     """Sign up through an invitation: the account and the membership in one transaction."""
     invitation = session.scalars(

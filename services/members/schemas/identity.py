@@ -147,6 +147,25 @@ class InvitationOut(Schema):
         return invitation.status(utcnow())
 
 
+class InvitationToken(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class InvitedOrganisation(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    name_zh = fields.String(allow_none=True)
+
+
+class InvitationPreview(Schema):
+    email = fields.String()
+    role = fields.String()
+    language = fields.String()
+    expires_at = fields.DateTime()
+    organisation = fields.Nested(InvitedOrganisation)
+    inviter_name = fields.String(allow_none=True)
+
+
 class InvitationAccept(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))

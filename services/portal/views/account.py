@@ -201,16 +201,38 @@ def reset_password():
     return render_template("account/reset.html", form=form)
 
 
+def _invitation(token: str) -> tuple[dict | None, str | None]:
+    """(what the invitation is for, None), or (None, why the link no longer works)."""
+    if not token:
+        return None, "incomplete"
+    try:
+        return call("POST", members("/invitations/preview"), json={"token": token}).json(), None
+    except ApiError as error:
+        if error.code == "invitation.organisation_gone":
+            return None, "organisation_gone"
+        if error.status == 410:
+            return None, "expired"
+        return None, "unknown"
+
+
 @bp.route("/invitations/accept", methods=["GET", "POST"])
 def accept_invitation():
+    """The link of an invitation e-mail: checked on arrival, so a used or expired one says so
+    at once (with a way to sign in) instead of after the account form."""
     language = str(get_locale())
     form = InvitationAcceptForm(
         data={"token": request.args.get("token", ""), "language": language}
         if request.method == "GET"
         else None
     )
+    invitation, unusable = _invitation(form.token.data or "")
+    if unusable:
+        status = 410 if unusable in ("expired", "organisation_gone") else 404
+        return render_template("account/accept.html", form=None, unusable=unusable), status
     if request.method == "GET":
         form.timezone.data = "Asia/Shanghai" if language == "zh" else "Europe/Paris"
+        if invitation.get("language") in i18n.LANGUAGE_NAMES:
+            form.language.data = invitation["language"]
     if form.validate_on_submit():
         body = {
             "token": form.token.data,
@@ -231,4 +253,4 @@ def accept_invitation():
             sign_in(created["email"], form.password.data)
             flash(_("Welcome! You have joined the organisation."), "success")
             return redirect(url_for("public.home"))
-    return render_template("account/accept.html", form=form)
+    return render_template("account/accept.html", form=form, invitation=invitation)
