@@ -210,6 +210,18 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField(_l("Note to the applicant"), validators=[Length(max=2000)])
 
 
+class ReopenCallForm(FlaskForm):
+    """A new deadline for an open project's closed call for partners: it opens again."""
+
+    call_deadline = DateTimeLocalField(
+        _l("New deadline of the call for partners"),
+        format=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S"],
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"step": 60},
+    )
+    FIELD_MESSAGES = {"call_deadline": _l("Choose a deadline in the future.")}
+
+
 class TransitionForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 

@@ -693,3 +693,36 @@ def test_reloading_the_page_of_a_refused_application_leads_back_to_the_project(b
     reloaded = browser.client.get(f"/projects/{project_id}/applications")
     assert reloaded.status_code == 302
     assert reloaded.headers["Location"] == f"/projects/{project_id}#apply-title"
+
+
+def _close_the_call(platform, project_id) -> None:
+    """The call's deadline passed: projects' periodic task closes it, at a `now` past it."""
+    from services.projects.domain.projects import close_due_calls
+    from services.projects.models import db
+
+    with platform.apps["projects"].app_context(), db.transaction() as session:
+        assert close_due_calls(session, now=datetime.now(UTC) + timedelta(days=3650))
+
+
+def test_an_open_projects_closed_call_is_reopened_with_a_new_deadline(browser, make, platform):
+    org, _admin = _organisation(make, platform)
+    admin = make.admin(org, language="fr")
+    browser.sign_in(admin.email)
+    project_id = _opened(browser)
+    _close_the_call(platform, project_id)
+    page = _text(browser.get(f"/projects/{project_id}"))
+    assert "Rouvrir l'appel à partenaires" in page
+    empty = browser.submit(
+        f"/projects/{project_id}/call", {"call_deadline": ""}, page=f"/projects/{project_id}"
+    )
+    assert "Ce champ est obligatoire." in _error_of(_text(empty), "call_deadline")
+    reopened = browser.submit(
+        f"/projects/{project_id}/call",
+        {"call_deadline": _deadline(days=60)},
+        page=f"/projects/{project_id}",
+    )
+    assert reopened.status_code == 302
+    project = _api(platform, make, admin, "GET", f"/projects/{project_id}").get_json()
+    assert project["state"] == "open" and project["call"]["closed_at"] is None
+    page = _text(browser.get(f"/projects/{project_id}"))
+    assert "de nouveau ouvert" in _flash(page) and "Rouvrir" not in page

@@ -33,6 +33,7 @@ from ..project_forms import (
     MilestoneForm,
     ProgressForm,
     ProjectForm,
+    ReopenCallForm,
     TransitionForm,
     links_text,
     show_project_error,
@@ -582,6 +583,7 @@ def _render_detail(project_id, **forms):
         apply_form=forms.get("apply_form") or ApplicationForm(),
         decision_forms=decision_forms,
         transition_form=TransitionForm(),
+        reopen_form=forms.get("reopen_form") or ReopenCallForm(),
         milestone_form=forms.get("milestone_form") or MilestoneForm(),
         progress_forms=progress_forms,
     )
@@ -648,6 +650,29 @@ def _send(project_id, method: str, path: str, done: str, body=None, form=None, *
 def applications_of(project_id: uuid.UUID):
     """Reloading the page a refused application showed: back to the project (no 405)."""
     return redirect(url_for("projects.detail", project_id=project_id) + "#apply-title")
+
+
+@bp.post("/<uuid:project_id>/call")
+@login_required
+def reopen_call(project_id: uuid.UUID):
+    """An open project whose call closed (its deadline passed) takes applications again until a
+    new deadline: the projects API reopens a call when its deadline changes."""
+    form = ReopenCallForm()
+    if not form.validate_on_submit():
+        return _render_detail(project_id, reopen_form=form)
+    deadline = moments.from_wall_time(form.call_deadline.data).astimezone(dt.UTC)
+    return _send(
+        project_id,
+        "PATCH",
+        f"/projects/{project_id}",
+        _(
+            "The call for partners is open again until %(moment)s.",
+            moment=moments.local_moment(deadline.isoformat()),
+        ),
+        {"call_deadline": deadline.isoformat()},
+        form,
+        reopen_form=form,
+    )
 
 
 @bp.post("/<uuid:project_id>/applications")
