@@ -60,6 +60,7 @@ SCOPES = {
     "projects:write": _l("Create and change your organisation's projects"),
     "projects:apply": _l("Apply to projects for your organisation"),
     "announcements:read": _l("Read news, events and calls"),
+    "announcements:write": _l("Write and submit your organisation's news"),
     "webhooks:manage": _l("Manage your organisation's webhooks"),
     "notifications:read": _l("Read notifications"),
 }

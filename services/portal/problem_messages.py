@@ -37,6 +37,12 @@ PROBLEMS = {
         "Your organisation is suspended: you can read your notifications and export your data."
     ),
     "organisation.closed": _l("Your organisation is closed."),
+    "organisation.none": _l("Only members of an organisation may do this."),
+    "access.scope_missing": _l("This client's scopes do not allow this."),
+    "access.people_only": _l("Only a signed-in person may do this."),
+    "access.staff_only": _l("Only the platform team may do this."),
+    "access.admin_only": _l("Only your organisation's administrators may do this."),
+    "access.other_organisation": _l("You do not act for this organisation."),
     "organisation.unknown": _l("Your organisation is still being set up. Try again in a minute."),
     "forbidden": _l("You may not do this."),
     "not_found": _l("This no longer exists, or you may not see it."),

@@ -108,6 +108,7 @@ class InvitationDetail(MethodView):
 
 @blp.route("/invitations/preview")
 class InvitationPreviewing(MethodView):
+    @policy.anyone()
     @blp.arguments(InvitationToken)
     @blp.response(200, InvitationPreview)
     @blp.doc(security=[])
