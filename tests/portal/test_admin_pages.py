@@ -94,7 +94,13 @@ def test_people_of_a_pending_organisation_are_told_what_they_can_do_meanwhile(br
     browser.sign_in(make.admin(org).email)
     page = browser.get("/dashboard").get_data(as_text=True)
     assert "Your organisation is awaiting verification" in page
-    for target in ("/my-organisation", "/my-organisation/invitations", "/announcements/mine"):
+    links = (
+        "/my-organisation",
+        "/my-organisation/invitations",
+        "/projects/new",
+        "/announcements/mine",
+    )
+    for target in links:
         assert f'href="{target}"' in page
     browser.sign_in(make.user(org, language="fr").email)
     french = browser.get("/dashboard").get_data(as_text=True)
