@@ -591,7 +591,7 @@ def test_an_org_admin_cannot_change_another_organisations_news(browser, make, ne
         )
         assert changed.status_code in (403, 404)
         browser.client.post(f"{base}/publish", data={"csrf_token": csrf})
-        browser.client.post(f"{base}/withdraw", data={"csrf_token": csrf})
+        browser.client.post(f"{base}/withdraw", data={"csrf_token": csrf, "confirmed": "yes"})
     assert news.read(their_admin, draft["id"])["title"] == {"en": "Their draft"}
     assert news.read(their_admin, draft["id"])["status"] == "draft"
     after = news.read(staff, published["id"])
@@ -627,3 +627,19 @@ def test_helpers_give_nothing_while_the_api_is_down(app):
             assert pages.latest_news(3) == [] and pages.upcoming_events(3) == []
     finally:
         app.config["PORTAL_API_URL"] = saved
+
+
+def test_withdrawing_an_announcement_asks_first_and_keeps_the_reason(browser, make, news, staff):
+    published = news.create(staff, "news", title={"en": "Park open day"})
+    browser.sign_in(staff.email)
+    page = f"/announcements/{published['id']}"
+    asked = browser.submit(f"{page}/withdraw", {"reason": "Postponed."}, page=page)
+    assert asked.status_code == 200 and "Withdraw this announcement?" in _text(asked)
+    assert 'name="reason" value="Postponed."' in _text(asked)
+    assert news.read(staff, published["id"])["status"] == "published"
+    done = browser.submit(
+        f"{page}/withdraw", {"reason": "Postponed.", "confirmed": "yes"}, page=page
+    )
+    assert done.status_code == 302
+    after = news.read(staff, published["id"])
+    assert (after["status"], after["moderation_reason"]) == ("withdrawn", "Postponed.")

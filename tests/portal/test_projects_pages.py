@@ -443,9 +443,16 @@ def test_an_applicant_withdraws_and_the_owner_declines_with_a_note(browser, make
     applicant.submit(f"/projects/{project_id}/applications", apply, page=f"/projects/{project_id}")
     mine = _api(platform, make, applicant_admin, "GET", f"/projects/{project_id}/applications")
     first = mine.get_json()[0]["id"]
-    applicant.submit(
+    asked = applicant.submit(
         f"/projects/{project_id}/applications/{first}/withdrawal",
         {},
+        page=f"/projects/{project_id}",
+    )
+    assert "Withdraw this application?" in _text(asked)
+    assert "Withdrawn" not in _text(applicant.get(f"/projects/{project_id}"))
+    applicant.submit(
+        f"/projects/{project_id}/applications/{first}/withdrawal",
+        {"confirmed": "yes"},
         page=f"/projects/{project_id}",
     )
     page = _text(applicant.get(f"/projects/{project_id}"))

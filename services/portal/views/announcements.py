@@ -32,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 
 from shared.i18n import pick
 
-from .. import i18n, moments
+from .. import confirmation, i18n, moments
 from ..announcement_calendar import calendar_download, file_name, proxied
 from ..announcement_forms import (
     EventForm,
@@ -741,6 +741,16 @@ def publish(announcement_id: uuid.UUID):
 @_org_admin_or_staff
 def withdraw(announcement_id: uuid.UUID):
     form = WithdrawForm()
+    if form.validate_on_submit() and not confirmation.confirmed():
+        return confirmation.ask(
+            title=_("Withdraw this announcement?"),
+            consequence=_(
+                "It leaves the lists, feeds and calendars at once; readers following a link to "
+                "it are told it was withdrawn. This cannot be undone."
+            ),
+            button=_("Withdraw the announcement"),
+            back=url_for("announcements.detail", announcement_id=announcement_id),
+        )
     if form.validate_on_submit():
         reason = (form.reason.data or "").strip() or None
         try:

@@ -717,6 +717,13 @@ def decide(project_id: uuid.UUID, application_id: uuid.UUID):
 def withdraw(project_id: uuid.UUID, application_id: uuid.UUID):
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("projects.detail", project_id=project_id))
+    if not confirmation.confirmed():
+        return confirmation.ask(
+            title=_("Withdraw this application?"),
+            consequence=_("The project's owner no longer decides on it. This cannot be undone."),
+            button=_("Withdraw the application"),
+            back=url_for("projects.detail", project_id=project_id),
+        )
     path = f"/applications/{application_id}/withdrawal"
     return _send(project_id, "POST", path, _("Your application is withdrawn."))
 
