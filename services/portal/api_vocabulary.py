@@ -20,6 +20,16 @@ EVENT_TYPES = {
     "announcement.withdrawn": _l(
         "A published announcement was withdrawn: it leaves lists and feeds."
     ),
+    "meeting.accepted": _l("A meeting request was accepted, with its time when one was chosen."),
+    "meeting.cancelled": _l("A requested or accepted meeting was called off."),
+    "meeting.declined": _l("A meeting request was declined."),
+    "meeting.requested": _l("A participant or an organisation asked another for a meeting."),
+    "meeting.scheduled": _l(
+        "The organiser's schedule gave an accepted meeting its time and table (or room)."
+    ),
+    "meetings.agenda_published": _l(
+        "An event's meeting agendas were published: every participant can read their own."
+    ),
     "member.joined": _l("A person joined an organisation (registration or accepted invitation)."),
     "member.left": _l("A person left an organisation or was removed from it."),
     "member.role_changed": _l("An organisation administrator changed a member's role."),

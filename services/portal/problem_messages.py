@@ -110,6 +110,28 @@ PROBLEMS = {
     "registration.not_an_event": _l("Only events take registrations."),
     "registration.event_started": _l("This event has already started."),
     "registration.already_registered": _l("You are already signed up for this event."),
+    "matchmaking.not_enabled": _l("This event has no one-to-one meetings."),
+    "matchmaking.slots_in_use": _l(
+        "Meetings are booked: the sessions and the length of meetings stay as they are."
+    ),
+    "participant.not_registered": _l(
+        "Only people registered for the event take part in its meetings."
+    ),
+    "participant.already_joined": _l("You already take part in this event's meetings."),
+    "meeting.booking_closed": _l("Meetings of this event cannot be booked now."),
+    "meeting.same_organisation": _l("Meetings are between different organisations."),
+    "meeting.no_common_format": _l("You cannot meet this way (in person or online)."),
+    "meeting.limit_reached": _l("One of you has the most meetings this event allows."),
+    "meeting.already_requested": _l("A meeting request between you is already open."),
+    "meeting.not_open": _l("This meeting request is no longer open."),
+    "meeting.slot_not_common": _l("This time is not in a session you both attend."),
+    "meeting.outside_working_hours": _l("This time is outside the working hours of one of you."),
+    "meeting.slot_taken": _l("This time is already booked."),
+    "meeting.no_table": _l("Every table is taken at this time."),
+    "meeting.not_scheduled": _l("This meeting has no time yet."),
+    "schedule.running": _l("The schedule is being made already. Try again in a minute."),
+    "meeting.time_passed": _l("This time has passed."),
+    "meeting.no_break": _l("One of you would have no break between two meetings."),
     # notifications
     "webhook.url_refused": _l(
         "This address is refused: give a public address starting with https://."

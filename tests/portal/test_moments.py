@@ -39,6 +39,7 @@ def reading(bare_app):
         contexts.append(context)
         person = {"language": language, "timezone": timezone} if signed_in else None
         g.portal_session = {"person": person} if person else None
+        g.portal_person = person  # the profile as current_person() keeps it for the request
 
     yield enter
     if contexts:
