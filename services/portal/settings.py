@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared import dev_mailbox
 from shared.config import env
 
 
@@ -18,4 +19,5 @@ def extra_config(public_base_url: str) -> dict:
         "SESSION_COOKIE_SECURE": secure,
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": secure,
+        **dev_mailbox.settings(),
     }

@@ -12,6 +12,11 @@ from services.notifications.domain import digests, mail
 from services.notifications.models import Email, Notification, db
 from shared.events import catalogue
 from tests.notifications.support import handle, headers
+from tests.support.mail_headers import (
+    assert_dated_and_identified,
+    assert_one_click_unsubscribe,
+    raw_headers,
+)
 
 BASE = "/api/notifications/v1"
 
@@ -232,3 +237,27 @@ def test_daily_digest_newest_first_each_item_once(client, world, smtp):
         ).one()
         assert len(email.digest_items) == 1  # only the new item
     assert person
+
+
+def test_notification_and_digest_emails_carry_date_id_and_a_plain_one_click_unsubscribe(
+    app, client, world, smtp
+):
+    base = app.config["PUBLIC_BASE_URL"]
+    owner, applicant = world.organisation(), world.organisation()
+    world.admin(owner, email="single@sophia.example")
+    _apply(owner, applicant)
+    assert mail.send_due(db) == 1
+    [single] = smtp.wait_for(1, to="single@sophia.example")
+    headers = assert_dated_and_identified(single, base)
+    assert_one_click_unsubscribe(headers, base)
+
+    reader = world.organisation(country="CN", park="jiangning")
+    world.person(reader, timezone="Asia/Shanghai", email="digest@jiangning.example")
+    handle("announcement.published", _example("announcement.published"))
+    morning = datetime.now(UTC).replace(hour=1, minute=0) + timedelta(days=1)
+    with db.transaction() as session:
+        assert digests.prepare(session, now=morning) >= 1
+    mail.send_due(db, now=morning + timedelta(minutes=1))
+    [digest] = smtp.wait_for(1, to="digest@jiangning.example")
+    assert assert_dated_and_identified(digest, base)["message-id"] != headers["message-id"]
+    assert_one_click_unsubscribe(raw_headers(digest), base)

@@ -19,6 +19,7 @@ class _Collector:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.raw = envelope.content  # the bytes as sent, for tests of header encoding
         with self.lock:
             self.messages.append(message)
         return "250 OK"

@@ -11,7 +11,6 @@ import logging
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,7 @@ from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
 
-from shared import smtp
+from shared import mail_headers, smtp
 from shared.db import utcnow
 from shared.i18n import LOCALES
 
@@ -180,11 +179,12 @@ def send_registration_received(session, organisation_id) -> int:
 
 
 def build(recipient: str, subject: str, text: str, html: str) -> EmailMessage:
-    message = EmailMessage()
+    """One account e-mail, with its Date and a Message-ID in the platform's domain."""
+    message = mail_headers.new_message()
     message["From"] = settings.get("MAIL_FROM")
     message["To"] = recipient
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="sino-sophipolitan.example")
+    mail_headers.stamp(message, current_app.config["PUBLIC_BASE_URL"])
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

@@ -19,7 +19,7 @@ from markupsafe import escape
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from shared import smtp
+from shared import mail_headers, smtp
 from shared.db import utcnow
 
 from .. import settings
@@ -129,13 +129,15 @@ def render(user: User, subject: str, items: list[Notification], category: str, i
 
 
 def build(email: Email, user: User, subject: str, text: str, html: str) -> EmailMessage:
-    message = EmailMessage()
+    """One notification or digest e-mail; its Message-ID comes from its row, stable on retry."""
+    message = mail_headers.new_message()
     message["From"] = settings.get("MAIL_FROM")
     message["To"] = user.email
     message["Subject"] = subject
-    message["Message-ID"] = f"<notification-{email.id}@sino-sophipolitan.example>"
-    message["List-Unsubscribe"] = f"<{unsubscribe_url(user.id, email.category)}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail_headers.stamp(
+        message, current_app.config["PUBLIC_BASE_URL"], local_id=f"notification-{email.id}"
+    )
+    mail_headers.one_click_unsubscribe(message, unsubscribe_url(user.id, email.category))
     message["Content-Language"] = user.language
     message.set_content(text)
     message.add_alternative(html, subtype="html")

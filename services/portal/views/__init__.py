@@ -27,6 +27,8 @@ SIGNED_IN_ONLY = {"dashboard.index", "notifications.inbox"}
 
 
 def init_app(app: Flask) -> None:
+    from importlib import import_module
+
     from . import (
         account,
         admin,
@@ -53,6 +55,7 @@ def init_app(app: Flask) -> None:
         admin,
     ):
         app.register_blueprint(module.bp)
+    app.register_blueprint(import_module("services.portal.views.dev_mailbox").bp)
 
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
 
