@@ -251,6 +251,14 @@ def test_suspension_partnership_and_registration_reach_the_right_people(world):
     assert [n.category for n in _inbox(admin)] == ["organisation_status"]
     assert _inbox(member) == []
     project = {**_example("project.published")["project"], "organisation_id": org}
+    accepted = _example(
+        "project.application_decided",
+        project=project,
+        applicant_organisation_id=partner,
+        decision="accepted",
+    )
+    handle("project.application_decided", accepted)
+    # The acceptance makes the applicant a partner: one item says both, not one for each event.
     handle(
         "project.partner_added",
         _example("project.partner_added", project=project, partner_organisation_id=partner),

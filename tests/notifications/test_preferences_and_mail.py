@@ -120,7 +120,8 @@ def test_off_in_app_and_email_are_each_respected(client, world, smtp):
     assert "/api/notifications/v1/unsubscribe?token=" in message["List-Unsubscribe"]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert text.startswith("Bonjour ") and "Ne plus recevoir ces e-mails" in text
+    assert text.startswith("Bonjour ") and "Ne plus recevoir ces e-mails\u202f: http" in text
+    assert "Ouvrir la plateforme\u202f: http" in text  # French typography before a colon
     assert "<li><strong>Nouvelle candidature" in html
     project_id = _inbox_items(mailed)[0].link.removeprefix("/projects/")
     assert f"/projects/{project_id}" in text and f"/projects/{project_id}" in html

@@ -42,6 +42,7 @@ WORDS = {
     "en": {
         "hello": "Hello {name},",
         "open": "Open the platform",
+        "colon": ": ",
         "why": "You receive this because of your notification settings.",
         "unsubscribe": "Stop these e-mails",
         "daily": "Your daily digest",
@@ -50,6 +51,7 @@ WORDS = {
     "fr": {
         "hello": "Bonjour {name},",
         "open": "Ouvrir la plateforme",
+        "colon": "\u202f: ",  # French typography: a narrow no-break space before the colon
         "why": "Vous recevez ce message selon vos préférences de notification.",
         "unsubscribe": "Ne plus recevoir ces e-mails",
         "daily": "Votre résumé du jour",
@@ -58,6 +60,7 @@ WORDS = {
     "zh": {
         "hello": "{name}，您好：",  # noqa: RUF001 - Chinese punctuation
         "open": "打开平台",
+        "colon": "：",  # noqa: RUF001 - Chinese punctuation
         "why": "您收到此邮件是因为您的通知设置。",
         "unsubscribe": "不再接收此类邮件",
         "daily": "您的每日摘要",
@@ -110,7 +113,14 @@ def render(user: User, subject: str, items: list[Notification], category: str, i
         if body:
             lines += [f"  {_excerpt(body)}" if len(items) > 1 else body]
         lines += [""]
-    lines += [f"{words['open']}: {link}", "", "--", words["why"], f"{words['unsubscribe']}: {stop}"]
+    colon = words["colon"]
+    lines += [
+        f"{words['open']}{colon}{link}",
+        "",
+        "--",
+        words["why"],
+        f"{words['unsubscribe']}{colon}{stop}",
+    ]
     text = "\n".join(lines)
     blocks = "".join(
         f"<li><strong>{escape(title)}</strong><br>{escape(_excerpt(body))}</li>"

@@ -86,7 +86,6 @@ RULES = {
     "organisation.suspended": lambda s, d, at: admins_of(d["id"], at),
     "project.application_submitted": lambda s, d, at: admins_of(_project_owner(d), at),
     "project.application_decided": lambda s, d, at: members_of(d["applicant_organisation_id"], at),
-    "project.partner_added": lambda s, d, at: members_of(d["partner_organisation_id"], at),
     "announcement.published": lambda s, d, at: audience(s, d["announcement"], at),
     "announcement.event_reminder": lambda s, d, at: people(d.get("user_ids")),
     "announcement.registration_changed": lambda s, d, at: people([d["user_id"]]),

@@ -42,14 +42,6 @@ TEXTS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "zh": ("您对 {title} 的申请：{decision}", "{reason}"),
         },
     ),
-    "project.partner_added": (
-        "projects",
-        {
-            "en": ("You are a partner of {title}", ""),
-            "fr": ("Vous êtes partenaire de {title}", ""),
-            "zh": ("您已成为 {title} 的合作伙伴", ""),
-        },
-    ),
     "announcement.published": (
         "announcements",
         {
