@@ -33,7 +33,8 @@ def document(app: Flask) -> None:
     responses = _responses(app.config)
     for entry in endpoints.offered_types():
         data = _data_schema(api, entry.schema)
-        _add(api, entry.name, entry.description, data, entry.example, responses)
+        example = visibility.without_meeting_people(entry.example)
+        _add(api, entry.name, entry.description, data, example, responses)
     example = {"endpoint_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "message": "Hello."}
     data = _data_schema(api, WebhookTestData)
     _add(api, endpoints.TEST_EVENT, TEST_EVENT_DESCRIPTION, data, example, responses)
