@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -172,3 +173,20 @@ def test_webhooks_of_the_two_organisations_get_the_meeting_without_its_people(cl
         assert sent["id"] == meeting["id"] and sent["timezone"] == "Asia/Shanghai"
         assert "requester_user_id" not in sent and "recipient_user_id" not in sent
         assert claire not in json.dumps(body) and wei not in json.dumps(body)
+
+
+def test_a_person_who_reaches_the_projections_after_the_meeting_event_still_hears_of_it(world):
+    from tests.notifications.test_late_recipients import deliver, membership
+
+    sme, lab, claire, _ = _pair(world)
+    late = membership({"id": lab}, role="org_member", full_name="Li Wei")
+    late["language"] = "zh"
+    moment = datetime.now(UTC)
+    meeting = _meeting(sme, lab, claire, late["user_id"], status="requested")
+    deliver("meeting.requested", {"meeting": meeting}, moment)
+    assert _items(late["user_id"]) == [] and len(_items(claire)) == 1
+    deliver("member.joined", late, moment - timedelta(minutes=1))  # joined before, known after
+    [item] = _items(late["user_id"])
+    assert item.title == "蔚蓝传感 请求会面"
+    deliver("member.joined", late, moment - timedelta(minutes=1))  # again: nothing more
+    assert len(_items(late["user_id"])) == 1 and len(_items(claire)) == 1

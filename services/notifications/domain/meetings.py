@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select, union
+from sqlalchemy import exists, select, true, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -169,13 +169,17 @@ def link(event_type: str, data: dict) -> str:
     return f"/announcements/{announcement_id}/meetings" if announcement_id else "/meetings"
 
 
-def write(session: Session, event_type: str, data: dict, event_id, at: datetime, now=None) -> int:
+def write(
+    session: Session, event_type: str, data: dict, event_id, at: datetime, now=None, only=None
+) -> int:
     """One item per person concerned (none twice for the same event), in their language;
-    written (and e-mailed from) `now`, the present unless a task is given its own time."""
+    written (and e-mailed from) `now`, the present unless a task is given its own time; among
+    `only` (a SELECT of user ids) when late recipients catch up."""
     ids = audience(data, event_type, at).subquery()
     readers = session.scalars(
         select(User).where(
             User.id.in_(select(ids.c[0])),
+            User.id.in_(only) if only is not None else true(),
             mode_of(User.id, CATEGORY) != "off",
             ~exists().where(
                 Notification.user_id == User.id, Notification.event_id == str(event_id)
