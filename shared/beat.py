@@ -26,6 +26,7 @@ PERIODIC_TASKS: dict[str, float] = {
     "notifications.dispatch_due_webhooks": 5.0,
     "notifications.send_due_emails": 60.0,
     "notifications.send_digests": 900.0,
+    "notifications.send_meeting_reminders": 60.0,
     "notifications.forget_old_broadcasts": 3600.0,
     "members.send_unsent_account_emails": 300.0,
     "announcements.publish_due": 30.0,

@@ -14,7 +14,7 @@ from shared.events import catalogue
 from shared.personal_data import part_handler
 from shared.projections import ORGANISATION_EVENTS, organisation_handlers, people_handlers
 
-from .domain import inbox, late_recipients, personal_data
+from .domain import inbox, late_recipients, meetings, personal_data
 from .domain.fanout import webhook_messages
 from .domain.recipients import recipients
 from .models import (
@@ -53,8 +53,12 @@ def fan_out(session, data: dict, envelope: dict) -> None:
     entry = catalogue.get(envelope["type"], envelope["version"])
     envelope = without_forgotten(session, envelope)
     late_recipients.remember(session, entry, envelope)
-    who = recipients(session, entry.name, data, late_recipients.occurred(envelope))
-    inbox.write(session, entry.name, envelope["data"], envelope["id"], who)
+    at = late_recipients.occurred(envelope)
+    if entry.name in meetings.TITLES:
+        meetings.write(session, entry.name, envelope["data"], envelope["id"], at)
+    else:
+        who = recipients(session, entry.name, data, at)
+        inbox.write(session, entry.name, envelope["data"], envelope["id"], who)
     if webhook_messages(session, entry, envelope):
         session.info["webhooks_due"] = True
 
@@ -98,6 +102,8 @@ def forget_person(session, data: dict, envelope: dict) -> None:
     erase_from_event_tables(session, db, person)
 
 
+# Meetings are kept for their reminders, then told like any other event.
+PROJECTIONS.update(dict.fromkeys(meetings.MEETING_EVENTS, meetings.keep))
 PROJECTIONS["user.deleted"] = _chain(forget_person, PROJECTIONS["user.deleted"])
 # Not a projection, but like one it tells nobody anything: no fan-out follows it.
 PROJECTIONS["personal_data.export_requested"] = part_handler(personal_data.collect)

@@ -63,6 +63,19 @@ class Broadcast(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
 
+class Meeting(Base):
+    """A meeting as its latest event left it: what the reminder task needs, kept from
+    announcements' meeting events (the data as they carried it)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))
+    starts_at: Mapped[datetime | None] = mapped_column(index=True)
+    occurred_at: Mapped[datetime] = mapped_column()
+    data: Mapped[dict] = mapped_column(JSON)
+
+
 class WebhookEndpoint(Base):
     """Where an organisation wants events sent, and which ones."""
 

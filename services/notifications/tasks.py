@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from datetime import datetime
 from functools import cache
 
 import redis
@@ -15,7 +16,7 @@ from shared.db import utcnow
 from shared.events.inbox import register_event_tasks
 
 from . import create_app, settings
-from .domain import delivery, digests, late_recipients, mail
+from .domain import delivery, digests, late_recipients, mail, meetings
 from .events import HANDLERS
 from .models import db
 
@@ -97,6 +98,18 @@ def send_digests() -> int:
         written = digests.prepare(session)
     if written:
         mail.send_due(db)
+    return written
+
+
+@celery_app.task(name="notifications.send_meeting_reminders")
+def send_meeting_reminders(now: str | None = None) -> int:
+    """Periodic: a reminder to each person of a meeting starting within 15 minutes of `now`
+    (an ISO time; the present when not given), sent once however often this runs."""
+    moment = datetime.fromisoformat(now) if now else utcnow()
+    with db.transaction() as session:
+        written = meetings.remind_due(session, moment)
+    if written:
+        mail.send_due(db, now=moment)
     return written
 
 

@@ -69,6 +69,9 @@ def test_an_organisation_proposes_three_times_and_the_other_accepts_one(make, cl
     events = [e["meeting"] for e in outbox("meeting.accepted")]
     assert events[0]["announcement_id"] is None and events[0]["starts_at"] == chosen
     assert "message" not in events[0] and "reason" not in events[0]
+    # Organisations asked and were asked: no person named, no event zone.
+    assert events[0]["requester_user_id"] is None and events[0]["recipient_user_id"] is None
+    assert events[0]["timezone"] is None
 
 
 def test_contact_requests_are_checked_field_by_field(make, client):

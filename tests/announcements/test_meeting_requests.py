@@ -45,6 +45,10 @@ def test_a_request_accepted_into_a_common_slot_gets_a_table(make, client, outbox
     assert events[0]["meeting"]["table"] == 1 and events[0]["meeting"]["starts_at"]
     requested = outbox("meeting.requested")[0]["meeting"]
     assert "reason" not in requested and requested["status"] == "requested"
+    # The two people, for notifications to tell them, and the event's zone.
+    assert requested["requester_user_id"] == str(asker.person.id)
+    assert requested["recipient_user_id"] == str(asked.person.id)
+    assert requested["timezone"] == "Europe/Paris"
     listing = client.get(
         f"{brokerage.url}/meetings?direction=received", headers=asked.person.headers
     )

@@ -13,13 +13,21 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import object_session
 
 from shared.auth import Caller
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.events import emit
 
-from ..models import Matchmaking, MeetingBooking, MeetingRequest, Organisation, Participant
+from ..models import (
+    Announcement,
+    Matchmaking,
+    MeetingBooking,
+    MeetingRequest,
+    Organisation,
+    Participant,
+)
 from . import announcements as announcements_domain
 from . import matchmaking, participants
 from .people import person
@@ -51,6 +59,23 @@ def event_data(meeting: MeetingRequest) -> dict:
         "starts_at": iso(meeting.starts_at),
         "ends_at": iso(meeting.ends_at),
         "table": meeting.table_number,
+        **_people_and_zone(meeting),
+    }
+
+
+def _people_and_zone(meeting: MeetingRequest) -> dict:
+    """The two participants' user ids and the event's zone, so that notifications can tell the
+    two people (not everyone of their organisations) in their own time and the event's."""
+    session = object_session(meeting)
+    if meeting.announcement_id is None or session is None:
+        return {"requester_user_id": None, "recipient_user_id": None, "timezone": None}
+    requester = session.get(Participant, meeting.requester_id)
+    recipient = session.get(Participant, meeting.recipient_id)
+    announcement = session.get(Announcement, meeting.announcement_id)
+    return {
+        "requester_user_id": str(requester.user_id) if requester else None,
+        "recipient_user_id": str(recipient.user_id) if recipient else None,
+        "timezone": announcement.timezone if announcement else None,
     }
 
 

@@ -33,7 +33,8 @@ def document(app: Flask) -> None:
     responses = _responses(app.config)
     for entry in endpoints.offered_types():
         data = _data_schema(api, entry.schema)
-        _add(api, entry.name, entry.description, data, entry.example, responses)
+        example = visibility.without_meeting_people(entry.example)
+        _add(api, entry.name, entry.description, data, example, responses)
     example = {"endpoint_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "message": "Hello."}
     data = _data_schema(api, WebhookTestData)
     _add(api, endpoints.TEST_EVENT, TEST_EVENT_DESCRIPTION, data, example, responses)
@@ -71,7 +72,8 @@ def _add(api, name, description, data, example, responses) -> None:
 
 def _data_schema(api: PlatformApi, schema) -> dict:
     """A `$ref` to the component of `schema`, registered once, with what a discreet project's
-    owner hides from others left out of what `data` must hold."""
+    owner hides from others left out of what `data` must hold, and a meeting's people (never
+    sent) left out altogether."""
     ref = api.ma_plugin.converter.resolve_nested_schema(schema)
     components = api.spec.components.schemas
     component = components[ref["$ref"].rsplit("/", 1)[1]]
@@ -83,6 +85,11 @@ def _data_schema(api: PlatformApi, schema) -> dict:
             project["properties"][name]["description"] = (
                 "the owner; absent when the project is anonymous and you are not its owner"
             )
+    meeting = component["properties"].get("meeting", {}).get("$ref")
+    if meeting is not None:
+        meeting = components[meeting.rsplit("/", 1)[1]]
+        for name in visibility.MEETING_PEOPLE:
+            meeting["properties"].pop(name, None)
     for name in visibility.OWNER_PEOPLE:
         documented = component["properties"].get(name)
         if documented is not None and "null" not in documented["type"]:

@@ -67,7 +67,7 @@ def write(session: Session, event_type: str, data: dict, event_id, who: Select) 
     columns = ["user_id", "event_id", "type", "category", "language", "title", "body"]
     columns += ["texts", "link"]
     result = session.execute(insert(Notification).from_select([*columns, "created_at"], rows))
-    _email_now(session, str(event_id), event_type, category, now)
+    email_now(session, str(event_id), event_type, category, now)
     return result.rowcount
 
 
@@ -81,7 +81,7 @@ def mode_of(user_id_column, category: str):
     return func.coalesce(chosen, literal(DEFAULTS[category]))
 
 
-def _email_now(session: Session, event_id: str, event_type: str, category: str, now) -> None:
+def email_now(session: Session, event_id: str, event_type: str, category: str, now) -> None:
     """An e-mail to send for each new notification whose person wants this category now."""
     rows = select(
         Notification.user_id,

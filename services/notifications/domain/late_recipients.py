@@ -21,7 +21,7 @@ from shared.events.catalogue import EventType
 from shared.projections import LEFT
 
 from ..models import Broadcast, Membership, Organisation, User
-from . import inbox
+from . import inbox, meetings
 from .recipients import RULES, recipients
 from .texts import TEXTS
 
@@ -39,7 +39,8 @@ def occurred(envelope: dict) -> datetime:
 
 def remember(session: Session, entry: EventType, envelope: dict) -> None:
     """Keep an event that is told to people, for those the projections do not know yet."""
-    if entry.name not in RULES or entry.name not in TEXTS:
+    told = entry.name in RULES and entry.name in TEXTS
+    if not told and entry.name not in meetings.TITLES:
         return
     on_conflict.insert_new(
         session,
@@ -62,6 +63,16 @@ def catch_up(session: Session, people: Select, since: datetime) -> int:
     kept = session.execute(select(Broadcast).where(Broadcast.occurred_at >= since)).scalars()
     for broadcast in list(kept):
         entry = catalogue.get(broadcast.type, broadcast.version)
+        if entry.name in meetings.TITLES:
+            written += meetings.write(
+                session,
+                entry.name,
+                broadcast.data,
+                broadcast.event_id,
+                broadcast.occurred_at,
+                only=people,
+            )
+            continue
         audience = recipients(
             session, entry.name, entry.load(broadcast.data), broadcast.occurred_at
         )

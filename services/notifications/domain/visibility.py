@@ -21,11 +21,15 @@ def may_see(entry: EventType, data: dict, organisation_id) -> bool:
 # projects would tie to the owner.
 OWNER_FIELDS = ("organisation_id",)
 OWNER_PEOPLE = ("changed_by",)
+# A meeting's two people are named so that notifications can tell them; integrators get the
+# organisations only, as the catalogue promises for meeting events.
+MEETING_PEOPLE = ("requester_user_id", "recipient_user_id")
 
 
 def redacted(data: dict, organisation_id) -> dict:
     """The data as that organisation may see it: an anonymous project hides its owner, and the
-    owner's people, from everyone else."""
+    owner's people, from everyone else; a meeting names no person."""
+    data = without_meeting_people(data)
     project = data.get("project")
     if (
         isinstance(project, dict)
@@ -38,4 +42,13 @@ def redacted(data: dict, organisation_id) -> dict:
         for key in OWNER_PEOPLE:
             if key in data:
                 data[key] = None
+    return data
+
+
+def without_meeting_people(data: dict) -> dict:
+    """The data with a meeting's two user ids left out (what every webhook receives)."""
+    meeting = data.get("meeting")
+    if isinstance(meeting, dict) and any(key in meeting for key in MEETING_PEOPLE):
+        meeting = {k: v for k, v in meeting.items() if k not in MEETING_PEOPLE}
+        data = {**data, "meeting": meeting}
     return data

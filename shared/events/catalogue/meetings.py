@@ -1,7 +1,8 @@
 """Events announcements publishes about one-to-one meetings (brokerage events and contact).
 
-They carry ids, times and organisations only: no reasons, notes or people's details, so they
-may be offered to the webhooks of the two organisations a meeting concerns.
+They carry ids, times and organisations: no reasons, notes or people's details, so they may be
+offered to the webhooks of the two organisations a meeting concerns. The two people's user ids
+(for notifications to tell them) are dropped from what webhooks receive.
 """
 
 from __future__ import annotations
@@ -32,6 +33,21 @@ class MeetingData(Schema):
     starts_at = fields.AwareDateTime(required=True, allow_none=True)
     ends_at = fields.AwareDateTime(required=True, allow_none=True)
     table = fields.Integer(required=True, allow_none=True)
+    requester_user_id = fields.UUID(
+        allow_none=True,
+        metadata={
+            "description": "the person who asked (null: an organisation did); not sent to webhooks"
+        },
+    )
+    recipient_user_id = fields.UUID(
+        allow_none=True,
+        metadata={
+            "description": "the person asked (null: an organisation was); not sent to webhooks"
+        },
+    )
+    timezone = fields.String(
+        allow_none=True, metadata={"description": "the event's time zone; null outside events"}
+    )
 
 
 class MeetingEventData(Schema):
@@ -66,6 +82,9 @@ _MEETING = {
     "starts_at": "2026-10-26T08:00:00+00:00",
     "ends_at": "2026-10-26T08:20:00+00:00",
     "table": None,
+    "requester_user_id": "7c3e4a5b-6d8f-4a0c-9b2d-3e4f5a6b7c8d",
+    "recipient_user_id": "8d4f5b6c-7e9a-4b1d-8c3e-4f5a6b7c8d9e",
+    "timezone": "Asia/Shanghai",
 }
 
 
