@@ -99,6 +99,7 @@ def forget_person(session, data: dict, envelope: dict) -> None:
     attempts = WebhookAttempt.__table__
     redact_rows(session, attempts, [attempts.c.response_body], person)
     redact_rows(session, Broadcast.__table__, [Broadcast.__table__.c.data], person)
+    meetings.forget(session, str(user_id))
     erase_from_event_tables(session, db, person)
 
 

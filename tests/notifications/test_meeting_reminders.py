@@ -138,3 +138,21 @@ def test_no_reminder_once_started_cancelled_or_without_a_time(world):
         assert meetings.remind_due(session, START + timedelta(minutes=1)) == 2
     expected = str(uuid.uuid5(uuid.UUID(untimed["id"]), meetings.REMINDER))
     assert [r.event_id for r in _reminders(claire)] == [expected]
+
+
+@pytest.mark.parametrize("deleted_first", [False, True], ids=["meeting-first", "deletion-first"])
+def test_a_deleted_person_is_neither_kept_nor_reminded_in_any_order(world, deleted_first):
+    from services.notifications.models import Meeting
+
+    sme, lab, claire, wei = _pair(world, "-gone")
+    when = (START + timedelta(hours=2)).isoformat()
+    meeting = _meeting(sme, lab, claire, wei, status="accepted", starts_at=when)
+    events = [("meeting.accepted", {"meeting": meeting}), ("user.deleted", {"id": claire})]
+    for event_type, data in reversed(events) if deleted_first else events:
+        handle(event_type, data)
+    with db.transaction() as session:
+        kept = session.get(Meeting, uuid.UUID(meeting["id"])).data["meeting"]
+        assert kept["requester_user_id"] is None and kept["recipient_user_id"] == wei
+        assert claire not in str(kept)
+        meetings.remind_due(session, START + timedelta(hours=2) - timedelta(minutes=10))
+    assert _reminded(wei) and not _items(claire)

@@ -11,13 +11,13 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select, true, union
+from sqlalchemy import String, cast, exists, select, true, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shared.db import utcnow
 
-from ..models import Meeting, Membership, Notification, Organisation, User
+from ..models import ForgottenPerson, Meeting, Membership, Notification, Organisation, User
 from .inbox import email_now, mode_of
 from .recipients import admins_of, members_of, people
 from .texts import LANGUAGES
@@ -153,8 +153,8 @@ def audience(data: dict, event_type: str, at: datetime):
     if event_type == AGENDA:
         return union(*(members_of(o, at) for o in data["organisation_ids"] or [None]))
     meeting = data["meeting"]
-    named = [meeting.get("requester_user_id"), meeting.get("recipient_user_id")]
-    if meeting.get("announcement_id") and all(named):
+    named = [p for p in (meeting.get("requester_user_id"), meeting.get("recipient_user_id")) if p]
+    if meeting.get("announcement_id") and named:  # one of them may have deleted their account
         return people(named)
     return union(
         admins_of(meeting["requester_organisation_id"], at),
@@ -223,7 +223,8 @@ def _insert_once(session: Session):
 def keep(session: Session, data: dict, envelope: dict) -> None:
     """The meeting as the reminder task needs it. Events arrive in any order: a declined or
     cancelled meeting stays so; otherwise the latest event wins."""
-    meeting = envelope["data"]["meeting"]
+    kept = _without_forgotten(session, envelope["data"])
+    meeting = kept["meeting"]
     occurred = datetime.fromisoformat(envelope["occurred_at"])
     starts_at = datetime.fromisoformat(meeting["starts_at"]) if meeting["starts_at"] else None
     known = session.get(Meeting, uuid.UUID(str(meeting["id"])))
@@ -234,7 +235,7 @@ def keep(session: Session, data: dict, envelope: dict) -> None:
                 status=meeting["status"],
                 starts_at=starts_at,
                 occurred_at=occurred,
-                data=envelope["data"],
+                data=kept,
             )
         )
         return
@@ -242,7 +243,29 @@ def keep(session: Session, data: dict, envelope: dict) -> None:
         return
     if meeting["status"] in ENDED or occurred >= known.occurred_at:
         known.status, known.starts_at = meeting["status"], starts_at
-        known.occurred_at, known.data = occurred, envelope["data"]
+        known.occurred_at, known.data = occurred, kept
+
+
+PEOPLE = ("requester_user_id", "recipient_user_id")
+
+
+def _without(data: dict, gone) -> dict:
+    meeting = {k: None if k in PEOPLE and v in gone else v for k, v in data["meeting"].items()}
+    return {**data, "meeting": meeting}
+
+
+def _without_forgotten(session: Session, data: dict) -> dict:
+    """The data with the ids of people whose account is deleted taken out (in any order)."""
+    named = {str(data["meeting"].get(k)) for k in PEOPLE if data["meeting"].get(k)}
+    gone = {n for n in named if session.get(ForgottenPerson, uuid.UUID(n)) is not None}
+    return _without(data, gone) if gone else data
+
+
+def forget(session: Session, user_id: str) -> None:
+    """Meetings kept for reminders stop naming a deleted person: nobody is reminded for them."""
+    text = cast(Meeting.data, String)
+    for meeting in session.scalars(select(Meeting).where(text.contains(user_id))):
+        meeting.data = _without(meeting.data, {user_id})
 
 
 def reminder_id(meeting_id: uuid.UUID) -> str:
