@@ -61,16 +61,21 @@ def request_password_reset(email: str) -> bool:
     return True
 
 
-@celery_app.task(
-    name="members.send_registration_notice",
-    autoretry_for=mail.TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-    time_limit=120,
-    soft_time_limit=90,
-)
+def mail_task(name: str):
+    """A task that sends e-mail: retried with backoff while the mail server is unreachable."""
+    return celery_app.task(
+        name=name,
+        autoretry_for=mail.TRANSIENT,
+        retry_backoff=5,
+        retry_backoff_max=600,
+        retry_jitter=True,
+        max_retries=8,
+        time_limit=120,
+        soft_time_limit=90,
+    )
+
+
+@mail_task("members.send_registration_notice")
 def send_registration_notice(user_id: str) -> bool:
     """Tell the owner of an address that someone tried to register with it."""
     with db.transaction() as session:
@@ -80,16 +85,7 @@ def send_registration_notice(user_id: str) -> bool:
         return mail.send_registration_notice(session, user.id)
 
 
-@celery_app.task(
-    name="members.send_registration_received",
-    autoretry_for=mail.TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-    time_limit=120,
-    soft_time_limit=90,
-)
+@mail_task("members.send_registration_received")
 def send_registration_received(organisation_id: str) -> int:
     """The registrant's acknowledgement and the platform admins' notice of a new registration."""
     with db.transaction() as session:
