@@ -70,10 +70,10 @@ class Rule:
 
     def describe(self) -> dict:
         """The rule as the OpenAPI document's `x-access` shows it."""
-        roles = {
-            STAFF: ["platform_admin"],
-            PEOPLE: ["org_admin"] if self.admin else ["org_member", "org_admin"],
-        }.get(self.who, ["org_admin"] if self.admin else ["org_member", "org_admin"])
+        if self.who == STAFF:
+            roles = ["platform_admin"]
+        else:
+            roles = ["org_admin"] if self.admin else ["org_member", "org_admin"]
         described = {
             "anonymous": self.who == ANYONE,
             "clients": self.clients_allowed,
