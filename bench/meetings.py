@@ -28,7 +28,7 @@ from services.announcements.domain.meeting_solver import (
     solve,
     upper_bound,
 )
-from services.announcements.domain.meeting_solver_check import idle_gaps, violations
+from services.announcements.domain.meeting_solver.check import idle_gaps, violations
 
 AIM_OF_BOUND = 0.98
 AIM_SECONDS = 30.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from celery import Celery, signals
+from kombu.utils.imports import symbol_by_name
 
 from shared.config import env
 from shared.context import get_correlation_id, set_correlation_id
@@ -17,18 +18,22 @@ TASK_TIME_LIMIT = 15 * 60
 VISIBILITY_TIMEOUT_DEFAULT = 30 * 60
 
 
-def make_celery(service: str, create_app: Callable | None = None, **overrides) -> Celery:
+def make_celery(service: str, create_app: str | Callable | None = None, **overrides) -> Celery:
     """The service's Celery app; every task named `<service>.*` goes to the `<service>` queue.
 
     With `create_app`, each task runs inside the service's Flask app context, so it sees the
-    same configuration, database and templates as the web process.
+    same configuration, database and templates as the web process. Given as an import path
+    (`"services.members:create_app"`, as gunicorn and Celery's `-A` take it), the factory is
+    found when the first task runs: the service's views enqueue its tasks, and its tasks
+    module then need not import the package that imports those views.
     """
     app = Celery(service, broker=env.str("REDIS_URL", "redis://127.0.0.1:6379/0"))
     flask_app: list = []
 
     def get_flask_app():
         if not flask_app:
-            flask_app.append(create_app())
+            factory = symbol_by_name(create_app) if isinstance(create_app, str) else create_app
+            flask_app.append(factory())
         return flask_app[0]
 
     class ContextTask(app.Task):

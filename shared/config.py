@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,3 +218,26 @@ class Settings:
             "TESTING": self.testing,
             **self.extra,
         }
+
+
+class ServiceSettings:
+    """A service's own settings, read once from the environment by `read()`.
+
+    `defaults()` is what the app factory merges into Flask's config; `get(key)` answers the
+    running app's config when it has the key (a test's own value, or the platform's settings
+    such as SECRET_KEY and PUBLIC_BASE_URL), else the environment's value, so domain code reads
+    settings without importing Flask and a task outside any app still sees the same values.
+    """
+
+    def __init__(self, read: Callable[[], dict]):
+        self._read = functools.cache(read)
+
+    def defaults(self) -> dict:
+        return self._read()
+
+    def get(self, key: str):
+        from flask import current_app, has_app_context
+
+        if has_app_context() and key in current_app.config:
+            return current_app.config[key]
+        return self._read()[key]

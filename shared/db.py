@@ -6,7 +6,7 @@ A web request gets its session from `db.session` and loses it at teardown; a Cel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -79,43 +79,19 @@ def build_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def _validate_against_catalogue(envelope: dict):
-    from shared.events.catalogue import validate
-
-    return validate(envelope)
-
-
 class Database:
-    """The service's database handle: engine, request-scoped session, transactions, events.
+    """The service's database handle: engine, request-scoped session, transactions.
 
-    It declares the service's event tables (outbox, processed events, dead letters) on the
-    service's metadata, and after each commit hands the events that transaction recorded to
-    the publisher (the fast path; each service's outbox relay task is the slow path).
+    It knows nothing of events: `shared.events.install(db)` declares the event tables on the
+    service's metadata and hooks the publisher onto its commits.
     """
 
     def __init__(self, service: str, metadata: MetaData):
-        from shared.events.tables import event_tables
-
         self.service = service
         self.metadata = metadata
-        self.events = event_tables(metadata)
         self.engine: Engine | None = None
-        self._factory = sessionmaker(expire_on_commit=False, info={"db": self})
-        self.session = scoped_session(self._factory)
-        # The outbox checks each event against the catalogue before the write commits.
-        self.validate_event: Callable[[dict], object] = _validate_against_catalogue
-        event.listen(self._factory, "after_commit", self._after_commit)
-        event.listen(self._factory, "after_soft_rollback", self._after_rollback)
-
-    def _after_commit(self, session: Session) -> None:
-        pending = session.info.pop("pending_events", None)
-        if pending:
-            from shared.events.publisher import publish_committed
-
-            publish_committed(self, pending)
-
-    def _after_rollback(self, session: Session, _previous_transaction) -> None:
-        session.info.pop("pending_events", None)
+        self.sessions = sessionmaker(expire_on_commit=False, info={"db": self})
+        self.session = scoped_session(self.sessions)
 
     def configure(self, url: str) -> None:
         if self.engine is not None and str(self.engine.url) == url:
@@ -124,7 +100,7 @@ class Database:
             self.session.remove()
             self.engine.dispose()
         self.engine = build_engine(url)
-        self._factory.configure(bind=self.engine)
+        self.sessions.configure(bind=self.engine)
 
     def init_app(self, app) -> None:
         self.configure(app.config["DATABASE_URL"])

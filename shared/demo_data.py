@@ -6,10 +6,13 @@ workers carry; so it waits until its projection holds them, verified, or says wh
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
 from sqlalchemy import select
+
+log = logging.getLogger(__name__)
 
 
 class OrganisationsMissing(Exception):
@@ -30,6 +33,7 @@ def wait_for_organisations(
 ) -> dict[str, uuid.UUID]:
     """The ids of the named organisations once all are verified in the service's projection."""
     deadline = time.monotonic() + timeout
+    waited = False
     query = select(organisation_model.name, organisation_model.id).where(
         organisation_model.name.in_(names), organisation_model.status == "verified"
     )
@@ -39,6 +43,9 @@ def wait_for_organisations(
         missing = [name for name in names if name not in found]
         if not missing:
             return found
+        if not waited:  # said once, so an operator knows what the seed is waiting for
+            log.info("%s waits for members' demo organisations: %s", service, ", ".join(missing))
+            waited = True
         if time.monotonic() >= deadline:
             raise OrganisationsMissing(service, missing, timeout)
         time.sleep(poll)

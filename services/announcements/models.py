@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared import events
 from shared.db import Database, make_base, utcnow
 from shared.projections import (
     ForgottenUser,
@@ -18,7 +19,7 @@ from shared.projections import (
 from shared.revocation import revocation_table
 
 Base = make_base()
-db = Database("announcements", Base.metadata)
+db = events.install(Database("announcements", Base.metadata))
 # Moments from which members refused tokens (shared.revocation), kept by `access.revoked`.
 access_revocations = revocation_table(Base.metadata)
 

@@ -6,18 +6,13 @@ the key, so a test can give its own template.
 
 from __future__ import annotations
 
-import functools
-
-from flask import current_app, has_app_context
-
-from shared.config import env
+from shared.config import ServiceSettings, env
 
 # `{meeting_id}` is replaced by the meeting's id: one stable room per meeting.
 ONLINE_URL_TEMPLATE = "https://meet.jit.si/sino-sophipolitan-{meeting_id}"
 
 
-@functools.cache
-def extra_config() -> dict:
+def _read() -> dict:
     """Flask config keys of the announcements service, with their defaults."""
     return {
         "MEETINGS_ONLINE_URL_TEMPLATE": env.str(
@@ -26,8 +21,7 @@ def extra_config() -> dict:
     }
 
 
-def get(key: str):
-    """An announcements setting: the app's config when it has the key, else the environment's."""
-    if has_app_context() and key in current_app.config:
-        return current_app.config[key]
-    return extra_config()[key]
+_SETTINGS = ServiceSettings(_read)
+# What the app factory merges into Flask's config, and one setting wherever code runs.
+extra_config = _SETTINGS.defaults
+get = _SETTINGS.get

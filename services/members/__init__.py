@@ -15,7 +15,7 @@ def create_app(config: dict | None = None):
     from shared.app import create_service_app
     from shared.response_cache import ResponseCache
 
-    from . import demo, events
+    from . import demo, events, settings
     from .api import blueprints
     from .domain.keys import local_key_source
     from .domain.tokens import SCOPES
@@ -33,7 +33,7 @@ def create_app(config: dict | None = None):
         key_source=local_key_source(),
         revocations=access_revocations,
         # members writes the revocations itself, in the transaction of each change: read live.
-        config={"REVOCATION_CACHE_SECONDS": 0.0, **(config or {})},
+        config={"REVOCATION_CACHE_SECONDS": 0.0, **settings.extra_config(), **(config or {})},
         codes=CODES,
         organisations=Organisation,
     )

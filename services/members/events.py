@@ -19,8 +19,7 @@ from shared.events import emit
 from shared.events.catalogue.personal_data import PART_SERVICES, part_type
 
 from .domain import personal_data
-from .domain.accounts import member_event, user_event
-from .domain.organisations import organisation_snapshot
+from .domain.snapshots import member_event, organisation_snapshot, user_event
 from .models import Membership, Organisation, User, db
 
 HANDLERS = {part_type(service): personal_data.receive_part for service in PART_SERVICES}

@@ -1,24 +1,19 @@
 """members' own settings: SMTP, token and link lifetimes, sign-in rate limits.
 
 Read once from the environment through `shared.config.env`; the app factory merges
-`extra_config()` into Flask's config, and `get()` falls back to it so tasks and code paths built
-before that wiring still see the same values.
+`extra_config()` into Flask's config, and `get()` answers the app's config (a test's own value)
+or, outside any app, the environment's.
 """
 
 from __future__ import annotations
 
-import functools
-
-from flask import current_app, has_app_context
-
 from shared import smtp
-from shared.config import env
+from shared.config import ServiceSettings, env
 
 DAY = 24 * 60 * 60
 
 
-@functools.cache
-def extra_config() -> dict:
+def _read() -> dict:
     """Flask config keys of the members service, with their defaults."""
     return {
         **smtp.settings(),
@@ -42,8 +37,7 @@ def extra_config() -> dict:
     }
 
 
-def get(key: str):
-    """A members setting: the app's config when it has the key, else the environment's value."""
-    if has_app_context() and key in current_app.config:
-        return current_app.config[key]
-    return extra_config()[key]
+_SETTINGS = ServiceSettings(_read)
+# What the app factory merges into Flask's config, and one setting wherever code runs.
+extra_config = _SETTINGS.defaults
+get = _SETTINGS.get

@@ -7,13 +7,12 @@ import uuid
 from shared.celery import make_celery
 from shared.events.inbox import register_event_tasks
 
-from . import create_app
 from .domain import accounts, mail, rate_limits
 from .events import HANDLERS
 from .models import User, db
 
 log = logging.getLogger(__name__)
-celery_app = make_celery("members", create_app)
+celery_app = make_celery("members", "services.members:create_app")
 # The parts of data exports other services send; and the relay of members' outbox.
 register_event_tasks(celery_app, db, HANDLERS)
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared import events
 from shared.db import Database, make_base, utcnow
 from shared.projections import (
     ForgottenUser,
@@ -29,7 +30,7 @@ from shared.projections import (
 from shared.revocation import revocation_table
 
 Base = make_base()
-db = Database("notifications", Base.metadata)
+db = events.install(Database("notifications", Base.metadata))
 # Moments from which members refused tokens (shared.revocation), kept by `access.revoked`.
 access_revocations = revocation_table(Base.metadata)
 

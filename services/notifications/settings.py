@@ -6,20 +6,15 @@ the key, so tests can compress the retry schedule or allow local targets for one
 
 from __future__ import annotations
 
-import functools
-
-from flask import current_app, has_app_context
-
 from shared import smtp
-from shared.config import env
+from shared.config import ServiceSettings, env
 
 DAY = 24 * 60 * 60
 # Standard Webhooks' usual schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 RETRY_SCHEDULE = "0,5,300,1800,7200,18000,36000,36000"
 
 
-@functools.cache
-def extra_config() -> dict:
+def _read() -> dict:
     """Flask config keys of the notifications service, with their defaults."""
     return {
         "WEBHOOKS_ALLOW_PRIVATE_TARGETS": env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False),
@@ -39,8 +34,7 @@ def extra_config() -> dict:
     }
 
 
-def get(key: str):
-    """A notifications setting: the app's config when it has the key, else the environment's."""
-    if has_app_context() and key in current_app.config:
-        return current_app.config[key]
-    return extra_config()[key]
+_SETTINGS = ServiceSettings(_read)
+# What the app factory merges into Flask's config, and one setting wherever code runs.
+extra_config = _SETTINGS.defaults
+get = _SETTINGS.get

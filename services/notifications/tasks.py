@@ -15,7 +15,7 @@ from shared.celery import make_celery
 from shared.db import utcnow
 from shared.events.inbox import register_event_tasks
 
-from . import create_app, settings
+from . import settings
 from .domain import delivery, digests, late_recipients, mail, meetings
 from .events import HANDLERS
 from .models import db
@@ -26,7 +26,7 @@ WAKE_HORIZON_SECONDS = 6.0
 BATCH_BUDGET_SECONDS = 50.0
 MAX_PARALLEL_BATCHES = 8
 
-celery_app = make_celery("notifications", create_app)
+celery_app = make_celery("notifications", "services.notifications:create_app")
 celery_app.conf.task_routes = {
     "notifications.deliver_webhooks": {"queue": "webhooks"},
     "notifications.*": {"queue": "notifications"},
@@ -120,7 +120,7 @@ def forget_old_broadcasts() -> int:
         return late_recipients.forget_old(session, utcnow())
 
 
-@event.listens_for(db._factory, "after_commit")
+@event.listens_for(db.sessions, "after_commit")
 def _deliver_new_messages(session) -> None:
     """Messages written by an event go out at once, not at the next periodic dispatch."""
     if session.info.pop("emails_due", False):

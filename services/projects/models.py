@@ -18,12 +18,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared import events
 from shared.db import Database, make_base, utcnow
 from shared.projections import OrganisationProjection
 from shared.revocation import revocation_table
 
 Base = make_base()
-db = Database("projects", Base.metadata)
+db = events.install(Database("projects", Base.metadata))
 # Moments from which members refused tokens (shared.revocation), kept by `access.revoked`.
 access_revocations = revocation_table(Base.metadata)
 

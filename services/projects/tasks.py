@@ -3,12 +3,11 @@
 from shared.celery import make_celery
 from shared.events.inbox import register_event_tasks
 
-from . import create_app
 from .domain import projects
 from .events import HANDLERS
 from .models import db
 
-celery_app = make_celery("projects", create_app)
+celery_app = make_celery("projects", "services.projects:create_app")
 register_event_tasks(celery_app, db, HANDLERS)
 
 

@@ -52,7 +52,7 @@ def emit(
         "correlation_id": get_correlation_id(),
         "data": data,
     }
-    db.validate_event(as_json(envelope))
+    catalogue.validate(as_json(envelope))
     session.execute(db.events.outbox.insert().values(**envelope, attempts=0))
     # What each subscriber has still to confirm; it stays until that subscriber has committed it.
     if entry.subscribers:

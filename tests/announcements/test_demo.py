@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
-import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from services.announcements.models import Announcement, db
 from services.members import demo as members_demo
 from shared.events import catalogue
 from shared.events.outbox import as_json
+from tests.support.waiting import wait_until
 
 API = "/api/announcements/v1"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -124,18 +125,23 @@ def test_anonymous_visitors_read_the_public_demo_news_and_not_the_members_event(
     assert len(events) == 3  # the delegation's visit is for members
 
 
-def test_seeding_waits_until_members_organisations_arrive(app, make):
-    def later():
-        time.sleep(1)
-        with app.app_context():
-            _members_demo_arrives(make)
+def test_seeding_waits_until_members_organisations_arrive(app, make, caplog):
+    caplog.set_level(logging.INFO, logger="shared.demo_data")
+    added = []
 
-    thread = threading.Thread(target=later)
-    thread.start()
+    def seed():
+        with app.app_context():
+            added.append(demo.seed_demo(timeout=60))
+
+    seeding = threading.Thread(target=seed)
+    seeding.start()
     try:
-        assert demo.seed_demo(timeout=30) == len(demo.items(date.today()))
+        # Once the seed has looked and said what it waits for, the organisations arrive.
+        wait_until(lambda: "waits for members' demo organisations" in caplog.text, timeout=30)
+        _members_demo_arrives(make)
     finally:
-        thread.join()
+        seeding.join()
+    assert added == [len(demo.items(date.today()))]
 
 
 def test_the_command_says_which_organisations_are_missing_and_what_to_do(app, make):

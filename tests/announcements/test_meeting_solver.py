@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.announcements.domain import meeting_solver_greedy, meeting_solver_repair
 from services.announcements.domain.meeting_solver import (
     Instance,
     Meeting,
@@ -20,8 +19,10 @@ from services.announcements.domain.meeting_solver import (
     solve,
     upper_bound,
 )
-from services.announcements.domain.meeting_solver_check import idle_gaps, violations
-from services.announcements.domain.meeting_solver_prepare import prepare
+from services.announcements.domain.meeting_solver import first_fit as meeting_solver_greedy
+from services.announcements.domain.meeting_solver import repair as meeting_solver_repair
+from services.announcements.domain.meeting_solver.check import idle_gaps, violations
+from services.announcements.domain.meeting_solver.prepare import prepare
 
 DAY = datetime(2026, 10, 20, tzinfo=UTC)  # Paris on summer time: six hours behind Shanghai
 

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 import requests
 
 from tests.support.servers import free_port, wait_for_port
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -41,22 +41,31 @@ def members_under_gunicorn(tmp_path):
         yield f"http://127.0.0.1:{port}", metrics_dir
     finally:
         process.terminate()
-        process.wait(30)
+        process.wait(120)
 
 
 def test_request_counts_are_summed_across_workers(members_under_gunicorn):
     base, metrics_dir = members_under_gunicorn
-    requests.get(base + "/healthz", timeout=10)  # both workers are up once one answers
-    time.sleep(1)
-    total = 200
-    with ThreadPoolExecutor(8) as pool:
-        statuses = list(
-            pool.map(
-                lambda _: requests.get(base + "/healthz", timeout=10).status_code, range(total)
+    requests.get(base + "/healthz", timeout=60)
+    sent = 1
+
+    def served_by_both_workers() -> bool:
+        """Send a burst; true once each of the two workers has counted requests of its own."""
+        nonlocal sent
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(
+                pool.map(
+                    lambda _: requests.get(base + "/healthz", timeout=60).status_code, range(40)
+                )
             )
-        )
-    assert statuses == [200] * total
-    text = requests.get(base + "/metrics", timeout=10).text
+        assert statuses == [200] * 40
+        sent += 40
+        pids = {path.stem.rsplit("_", 1)[-1] for path in metrics_dir.glob("counter_*.db")}
+        return len(pids) >= 2
+
+    # The second worker may still be booting: keep the load on until it answers too.
+    wait_until(served_by_both_workers, timeout=180, interval=0)
+    text = requests.get(base + "/metrics", timeout=60).text
     counted = sum(
         float(value)
         for value in re.findall(
@@ -64,6 +73,4 @@ def test_request_counts_are_summed_across_workers(members_under_gunicorn):
             text,
         )
     )
-    assert counted == total + 1
-    pids = {path.stem.rsplit("_", 1)[-1] for path in metrics_dir.glob("counter_*.db")}
-    assert len(pids) >= 2, "the load should have reached both workers"
+    assert counted == sent

@@ -172,7 +172,7 @@ class Factories:
 
     def invitation(self, organisation: Organisation, inviter: User, **payload):
         """A pending invitation and its token, as the e-mail would carry it."""
-        from services.members.domain import invitations, tokens
+        from services.members.domain import credentials, invitations
         from shared.auth import Caller
 
         payload.setdefault("email", f"invitee{next(_counter)}@example.org")
@@ -180,17 +180,17 @@ class Factories:
         caller = Caller(str(inviter.id), "user", organisation.id, frozenset({"org_admin"}))
         with db.transaction() as session:
             invitation = invitations.create(session, caller, organisation.id, payload)
-        return invitation, tokens.derived_token("invitation", invitation.id, invitation.nonce)
+        return invitation, credentials.derived_token("invitation", invitation.id, invitation.nonce)
 
     def api_client(self, organisation: Organisation, scopes=("directory:read",), **overrides):
         """An integrator client of the organisation and its secret."""
-        from services.members.domain import tokens
+        from services.members.domain import credentials
         from services.members.models import ApiClient
 
         secret = f"secret-{next(_counter)}-{uuid.uuid4().hex}"
         values = {
             "client_id": f"ssp_test_{next(_counter)}",
-            "secret_hash": tokens.digest(secret),
+            "secret_hash": credentials.digest(secret),
             "organisation_id": organisation.id,
             "name": "Test CRM",
             "scopes": list(scopes),

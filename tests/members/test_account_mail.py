@@ -144,11 +144,11 @@ def test_invalid_reset_requests_and_links_are_refused(client, make):
     assert unknown.status_code == 404
     user = make.user(make.organisation())
     with db.transaction() as session:
-        from services.members.domain import accounts, tokens
+        from services.members.domain import accounts, credentials
 
         reset = accounts.request_password_reset(session, user.email)
         reset.expires_at = utcnow() - timedelta(seconds=1)
-        token = tokens.derived_token("password_reset", reset.id, reset.nonce)
+        token = credentials.derived_token("password_reset", reset.id, reset.nonce)
     expired = client.post(CONFIRM, json={"token": token, "password": "long enough pass"})
     assert expired.status_code == 410 and expired.json["reason"] == "expired"
     with db.transaction() as session:
@@ -159,10 +159,10 @@ def test_a_reset_signs_out_every_session(client, make):
     user = make.user(make.organisation())
     session_tokens = sign_in(client, user.email, PASSWORD).json
     with db.transaction() as session:
-        from services.members.domain import accounts, tokens
+        from services.members.domain import accounts, credentials
 
         reset = accounts.request_password_reset(session, user.email)
-        token = tokens.derived_token("password_reset", reset.id, reset.nonce)
+        token = credentials.derived_token("password_reset", reset.id, reset.nonce)
     assert (
         client.post(CONFIRM, json={"token": token, "password": "long enough pass"}).status_code
         == 204

@@ -44,7 +44,7 @@ class KnownEverywhere(Factories):
         self.platform = platform
 
     def organisation(self, **overrides):
-        from services.members.domain.organisations import organisation_snapshot
+        from services.members.domain.snapshots import organisation_snapshot
         from services.members.models import db
         from shared.events import emit
 

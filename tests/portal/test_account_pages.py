@@ -249,7 +249,7 @@ def test_password_reset_with_a_bad_link_or_a_short_password(browser):
 
 
 def _invitation_token(members_app, organisation, inviter) -> str:
-    from services.members.domain import invitations, tokens
+    from services.members.domain import credentials, invitations
     from services.members.models import db
     from shared.auth import Caller
 
@@ -266,7 +266,7 @@ def _invitation_token(members_app, organisation, inviter) -> str:
             organisation.id,
             {"email": "newcomer@example.org", "role": "org_member"},
         )
-        return tokens.derived_token("invitation", invitation.id, invitation.nonce)
+        return credentials.derived_token("invitation", invitation.id, invitation.nonce)
 
 
 def test_accepting_an_invitation_validates_then_creates_the_account(browser, make, members_app):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
-import time
 import uuid
 from datetime import UTC, date, datetime
 
@@ -15,6 +15,7 @@ from services.projects import demo
 from services.projects.models import Application, Milestone, Partner, Project, db
 from shared.events import catalogue
 from tests.projects.factories import deliver
+from tests.support.waiting import wait_until
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -121,18 +122,23 @@ def test_anonymous_visitors_see_public_demo_projects_with_discreet_owners_hidden
     assert discreet and all("name" not in item["owner"] for item in discreet)
 
 
-def test_seeding_waits_until_members_organisations_arrive(app, make):
-    def later():
-        time.sleep(1)
-        with app.app_context():
-            _members_demo_arrives()
+def test_seeding_waits_until_members_organisations_arrive(app, make, caplog):
+    caplog.set_level(logging.INFO, logger="shared.demo_data")
+    added = []
 
-    thread = threading.Thread(target=later)
-    thread.start()
+    def seed():
+        with app.app_context():
+            added.append(demo.seed_demo(timeout=60))
+
+    seeding = threading.Thread(target=seed)
+    seeding.start()
     try:
-        assert demo.seed_demo(timeout=30) == len(demo.PROJECTS)
+        # Once the seed has looked and said what it waits for, the organisations arrive.
+        wait_until(lambda: "waits for members' demo organisations" in caplog.text, timeout=30)
+        _members_demo_arrives()
     finally:
-        thread.join()
+        seeding.join()
+    assert added == [len(demo.PROJECTS)]
 
 
 def test_the_command_says_which_organisations_are_missing_and_what_to_do(app, make):

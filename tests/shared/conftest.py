@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared import policy
+from shared import events, policy
 from shared.app import create_service_app
 from shared.auth import CallableKeySource
 from shared.db import Database, make_base
@@ -18,7 +18,7 @@ from shared.i18n import LocalizedText
 from shared.pagination import PageArgs, keyset, next_link, page, page_schema
 
 Base = make_base()
-db = Database("widgets", Base.metadata)
+db = events.install(Database("widgets", Base.metadata))
 
 
 class Widget(Base):

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from shared import events
 from shared.db import Database, make_base
 from shared.events import catalogue
 from shared.events.inbox import DUPLICATE, HANDLED, Consumer, on_connection
@@ -32,7 +33,7 @@ from tests.support.servers import make_database_url
 
 Base = make_base()
 # A consumer named after a real subscriber of members' events, on its own throwaway tables.
-db = Database("notifications", Base.metadata)
+db = events.install(Database("notifications", Base.metadata))
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 

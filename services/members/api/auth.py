@@ -17,7 +17,7 @@ from shared.app import accepts_form
 from shared.errors import PROBLEM_MIMETYPE
 from shared.openapi import problems
 
-from ..domain import accounts, rate_limits, tokens
+from ..domain import accounts, credentials, rate_limits, tokens
 from ..models import db
 from ..schemas.identity import (
     PasswordResetConfirm,
@@ -106,16 +106,16 @@ def _grant(params: dict) -> dict:
                 return tokens.refresh_grant(session, params["refresh_token"], params.get("scope"))
         except tokens.ReplayDetected as replay:
             with db.transaction() as session:
-                tokens.revoke_family(session, replay.family_id)
+                credentials.revoke_family(session, replay.family_id)
             raise tokens.OAuthError(
                 "invalid_grant", "The refresh token was already used; sign in again."
             ) from None
     if grant == "client_credentials":
-        credentials = _basic_credentials() or (params.get("client_id"), params.get("client_secret"))
-        if not all(credentials):
+        client_pair = _basic_credentials() or (params.get("client_id"), params.get("client_secret"))
+        if not all(client_pair):
             raise tokens.invalid_client("Give client_id and client_secret.")
         with db.transaction() as session:
-            return tokens.client_credentials_grant(session, *credentials, params.get("scope"))
+            return tokens.client_credentials_grant(session, *client_pair, params.get("scope"))
     raise tokens.OAuthError(
         "unsupported_grant_type", "Use password, refresh_token or client_credentials."
     )

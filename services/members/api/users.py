@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, request, send_file
+from flask import current_app, request, send_file, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -89,6 +89,23 @@ class Password(MethodView):
             )
 
 
+def _described(export) -> dict:
+    """Status, which services' parts are in, and for a ready export where and until when it
+    can be downloaded (signed in as its person)."""
+    body = {
+        "id": export.id,
+        "status": export.status,
+        "created_at": export.created_at,
+        "completed_at": export.completed_at,
+        "download_url": None,
+        "download_expires_at": None,
+    }
+    if export.status == "ready":
+        body["download_url"] = url_for("users.ExportDownload", export_id=export.id, _external=False)
+        body["download_expires_at"] = personal_data.expires_at(export)
+    return body
+
+
 @blp.route("/me/exports")
 class Exports(MethodView):
     @policy.person(EXPORT)
@@ -97,7 +114,7 @@ class Exports(MethodView):
         """One's latest exports (at most five), newest first, with their status."""
         with db.transaction() as session:
             return [
-                personal_data.describe(export)
+                _described(export)
                 for export in personal_data.latest_exports(session, authenticated())
             ]
 
@@ -107,7 +124,7 @@ class Exports(MethodView):
         """Ask for a copy of one's data; poll the export until it is ready."""
         with db.transaction() as session:
             export = personal_data.request_export(session, authenticated())
-        return personal_data.describe(export)
+        return _described(export)
 
 
 @blp.route("/me/exports/<uuid:export_id>")
@@ -117,9 +134,7 @@ class ExportStatus(MethodView):
     def get(self, export_id):
         """The export's status and, once ready, a download link that expires."""
         with db.transaction() as session:
-            return personal_data.describe(
-                personal_data.get_export(session, authenticated(), export_id)
-            )
+            return _described(personal_data.get_export(session, authenticated(), export_id))
 
 
 @blp.route("/me/exports/<uuid:export_id>/download")

@@ -17,8 +17,8 @@ from shared.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from shared.events import emit
 
 from .. import settings
-from ..models import Membership, PasswordReset, User
-from . import revocations
+from ..models import PasswordReset, User
+from . import credentials, erasure, memberships, revocations, snapshots
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A hash of nothing in particular, verified when the e-mail is unknown so both cases cost the same.
@@ -96,33 +96,6 @@ def new_user(
     return user
 
 
-def user_event(user: User) -> dict:
-    """`user.updated` data: what other services keep of a person."""
-    return {
-        "id": str(user.id),
-        "email": user.email,
-        "full_name": user.full_name,
-        "language": user.language,
-        "timezone": user.timezone,
-    }
-
-
-def member_event(user: User, membership, previous_role: str | None = None) -> dict:
-    """`member.joined` / `member.role_changed` data: the person and their place in the org."""
-    data = {
-        "organisation_id": str(membership.organisation_id),
-        "user_id": str(user.id),
-        "role": membership.role,
-        "email": user.email,
-        "full_name": user.full_name,
-        "language": user.language,
-        "timezone": user.timezone,
-    }
-    if previous_role is not None:
-        data["previous_role"] = previous_role
-    return data
-
-
 # --- The signed-in person: profile, password, forgotten password, leaving the platform ---
 
 
@@ -153,7 +126,7 @@ def _user(session, caller) -> User:
 def profile(session, caller) -> dict:
     """The person, with their organisation and role (if any)."""
     user = _user(session, caller)
-    membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).first()
+    membership = memberships.membership_of(session, user.id)
     return {
         "id": user.id,
         "email": user.email,
@@ -181,14 +154,12 @@ def update_profile(session, caller, changes: dict) -> dict:
             changed = True
     if changed:
         session.flush()
-        emit(session, "user.updated", user_event(user))
+        emit(session, "user.updated", snapshots.user_event(user))
     return profile(session, caller)
 
 
 def change_password(session, caller, current: str, new: str, keep_session=None) -> None:
     """Needs the current password; signs the person out of every other session."""
-    from . import tokens
-
     user = _user(session, caller)
     if not verify_password(user, current):
         raise ValidationFailed.field(
@@ -198,25 +169,25 @@ def change_password(session, caller, current: str, new: str, keep_session=None) 
         )
     check_password_policy(new, "new_password")
     user.password_hash = hash_password(new)
-    tokens.revoke_user_tokens(session, user.id, keep_family=keep_session)
+    credentials.revoke_user_tokens(session, user.id, keep_family=keep_session)
     # Access tokens too (the kept session gets a new one with its refresh token).
     revocations.person(session, user.id, "password_changed")
 
 
 def request_password_reset(session, email: str):
     """A reset for the account with this e-mail, or None; the caller answers 202 either way."""
-    from . import tokens
-
     user = find_user_by_email(session, email)
     if user is None:
         return None
     reset = PasswordReset(
         id=uuid.uuid4(),
         user_id=user.id,
-        nonce=tokens.new_nonce(),
+        nonce=credentials.new_nonce(),
         expires_at=utcnow() + timedelta(seconds=settings.get("PASSWORD_RESET_TTL")),
     )
-    reset.token_hash = tokens.digest(tokens.derived_token("password_reset", reset.id, reset.nonce))
+    reset.token_hash = credentials.digest(
+        credentials.derived_token("password_reset", reset.id, reset.nonce)
+    )
     session.add(reset)
     session.flush()
     return reset
@@ -224,11 +195,9 @@ def request_password_reset(session, email: str):
 
 def confirm_password_reset(session, token: str, password: str) -> None:
     """Set the new password; the token then stops working, as do all sessions."""
-    from . import tokens
-
     reset = session.scalars(
         select(PasswordReset)
-        .where(PasswordReset.token_hash == tokens.digest(token))
+        .where(PasswordReset.token_hash == credentials.digest(token))
         .with_for_update()
     ).first()
     if reset is None:
@@ -247,15 +216,13 @@ def confirm_password_reset(session, token: str, password: str) -> None:
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
         .values(used_at=now)
     )
-    tokens.revoke_user_tokens(session, user.id)
+    credentials.revoke_user_tokens(session, user.id)
     revocations.person(session, user.id, "password_reset")
 
 
 def delete_account(session, caller, password: str, close_organisation: bool = False) -> uuid.UUID:
     """Remove the person, their membership and what names them; the last admin of an org with
     others hands over first, the last person of an org closes it with them or is refused."""
-    from . import erasure, memberships, tokens
-
     user = _user(session, caller)
     if not verify_password(user, password):
         raise ValidationFailed.field(
@@ -276,7 +243,7 @@ def delete_account(session, caller, password: str, close_organisation: bool = Fa
         )
         if closing:
             erasure.close_organisation(session, organisation_id)
-    tokens.revoke_user_tokens(session, user.id)
+    credentials.revoke_user_tokens(session, user.id)
     revocations.person(session, user.id, "account_deleted")
     erasure.erase(session, user)
     user_id = user.id

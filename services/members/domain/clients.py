@@ -16,7 +16,7 @@ from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.pagination import keyset, page
 
 from ..models import ApiClient, Organisation
-from . import access, revocations, tokens
+from . import access, credentials, revocations, tokens
 
 
 def _ensure_admin(session, caller: Caller, organisation_id) -> None:
@@ -38,7 +38,7 @@ def create(session, caller: Caller, organisation_id: uuid.UUID, payload: dict):
     secret = secrets.token_urlsafe(32)
     client = ApiClient(
         client_id="ssp_" + secrets.token_urlsafe(16),
-        secret_hash=tokens.digest(secret),
+        secret_hash=credentials.digest(secret),
         organisation_id=organisation_id,
         name=payload["name"].strip(),
         scopes=[s for s in tokens.SCOPES if s in payload["scopes"]],

@@ -15,6 +15,7 @@ from shared.errors import Conflict
 from shared.events import emit
 
 from ..models import DataExport, Invitation, Membership, Organisation, User, db
+from .snapshots import organisation_snapshot
 
 
 def ensure_may_leave(session, membership: Membership, close_organisation: bool) -> bool:
@@ -41,7 +42,6 @@ def ensure_may_leave(session, membership: Membership, close_organisation: bool) 
 
 def close_organisation(session, organisation_id) -> None:
     """Close an organisation whose last person left: out of every list, its events say so."""
-    from .organisations import organisation_snapshot
 
     organisation = session.get(Organisation, organisation_id)
     organisation.status = "closed"

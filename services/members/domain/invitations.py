@@ -15,7 +15,7 @@ from shared.pagination import keyset, page
 
 from .. import settings
 from ..models import Invitation, Membership, Organisation, User
-from . import access, accounts, tokens
+from . import access, accounts, credentials, snapshots
 
 
 def _organisation(session, organisation_id) -> Organisation:
@@ -62,12 +62,12 @@ def create(session, caller: Caller, organisation_id: uuid.UUID, payload: dict) -
         email=email,
         role=payload["role"],
         language=language,
-        nonce=tokens.new_nonce(),
+        nonce=credentials.new_nonce(),
         invited_by=caller.user_id,
         expires_at=now + timedelta(seconds=settings.get("INVITATION_TTL")),
     )
-    invitation.token_hash = tokens.digest(
-        tokens.derived_token("invitation", invitation.id, invitation.nonce)
+    invitation.token_hash = credentials.digest(
+        credentials.derived_token("invitation", invitation.id, invitation.nonce)
     )
     session.add(invitation)
     session.flush()
@@ -101,7 +101,7 @@ def preview(session, token: str) -> dict:
     invited, the address and role; the same refusals as `accept` for a link that is used,
     expired, revoked or whose organisation is gone."""
     invitation = session.scalars(
-        select(Invitation).where(Invitation.token_hash == tokens.digest(token))
+        select(Invitation).where(Invitation.token_hash == credentials.digest(token))
     ).first()
     if invitation is None:
         raise NotFound("This invitation link is not valid.")
@@ -138,7 +138,7 @@ def accept(session, payload: dict) -> tuple[User, Membership]:
     """Sign up through an invitation: the account and the membership in one transaction."""
     invitation = session.scalars(
         select(Invitation)
-        .where(Invitation.token_hash == tokens.digest(payload["token"]))
+        .where(Invitation.token_hash == credentials.digest(payload["token"]))
         .with_for_update()
     ).first()
     if invitation is None:
@@ -172,5 +172,5 @@ def accept(session, payload: dict) -> tuple[User, Membership]:
     session.add(membership)
     invitation.accepted_at = utcnow()
     session.flush()
-    emit(session, "member.joined", accounts.member_event(user, membership))
+    emit(session, "member.joined", snapshots.member_event(user, membership))
     return user, membership

@@ -16,7 +16,6 @@ from datetime import timedelta
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import current_app
 from sqlalchemy import select
 
 from shared.auth import ALGORITHM, CallableKeySource
@@ -30,7 +29,7 @@ _cache_lock = threading.Lock()
 
 
 def _passphrase() -> bytes:
-    return current_app.config["SECRET_KEY"].encode()
+    return settings.get("SECRET_KEY").encode()
 
 
 def access_token_ttl() -> timedelta:
@@ -95,8 +94,8 @@ def sign(session, claims: dict) -> tuple[str, int]:
     # in the same second as the token still refuses it (shared.revocation compares with `iat`).
     issued = math.floor(now.timestamp() * 1000) / 1000
     payload = {
-        "iss": current_app.config["TOKEN_ISSUER"],
-        "aud": current_app.config["TOKEN_AUDIENCE"],
+        "iss": settings.get("TOKEN_ISSUER"),
+        "aud": settings.get("TOKEN_AUDIENCE"),
         "iat": issued,
         "nbf": now,
         "exp": now + ttl,

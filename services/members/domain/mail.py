@@ -14,7 +14,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
 
@@ -24,7 +23,7 @@ from shared.i18n import LOCALES
 
 from .. import settings
 from ..models import Invitation, Membership, Organisation, PasswordReset, User
-from . import tokens
+from . import credentials
 
 log = logging.getLogger(__name__)
 KINDS = ("invitation", "password_reset")
@@ -97,13 +96,13 @@ def _local_time(moment, timezone: str | None) -> str:
 def _invitation_message(session, invitation: Invitation):
     organisation = session.get(Organisation, invitation.organisation_id)
     inviter = session.get(User, invitation.invited_by) if invitation.invited_by else None
-    token = tokens.derived_token("invitation", invitation.id, invitation.nonce)
+    token = credentials.derived_token("invitation", invitation.id, invitation.nonce)
     language = _language(invitation.language)
     context = {
         "organisation": organisation.name,
         "inviter": inviter.full_name if inviter else organisation.name,
         "role": ROLE_NAMES[invitation.role][language],
-        "link": f"{current_app.config['PUBLIC_BASE_URL']}/invitations/accept?token={token}",
+        "link": f"{settings.get('PUBLIC_BASE_URL')}/invitations/accept?token={token}",
         "expires": _local_time(invitation.expires_at, inviter.timezone if inviter else None),
     }
     return invitation.email, render("invitation", language, context, context)
@@ -111,10 +110,10 @@ def _invitation_message(session, invitation: Invitation):
 
 def _reset_message(session, reset: PasswordReset):
     user = session.get(User, reset.user_id)
-    token = tokens.derived_token("password_reset", reset.id, reset.nonce)
+    token = credentials.derived_token("password_reset", reset.id, reset.nonce)
     context = {
         "name": user.full_name,
-        "link": f"{current_app.config['PUBLIC_BASE_URL']}/password/reset?token={token}",
+        "link": f"{settings.get('PUBLIC_BASE_URL')}/password/reset?token={token}",
         "expires": _local_time(reset.expires_at, user.timezone),
     }
     return user.email, render("password_reset", user.language, {}, context)
@@ -128,8 +127,8 @@ def send_registration_notice(session, user_id) -> bool:
         return False
     context = {
         "name": user.full_name,
-        "sign_in": f"{current_app.config['PUBLIC_BASE_URL']}/sign-in",
-        "reset": f"{current_app.config['PUBLIC_BASE_URL']}/password/forgot",
+        "sign_in": f"{settings.get('PUBLIC_BASE_URL')}/sign-in",
+        "reset": f"{settings.get('PUBLIC_BASE_URL')}/password/forgot",
     }
     subject, text, html = render("registration_attempt", user.language, {}, context)
     send(build(user.email, subject, text, html))
@@ -148,7 +147,7 @@ def send_registration_received(session, organisation_id) -> int:
         .where(Membership.organisation_id == organisation.id, Membership.role == "org_admin")
         .order_by(Membership.created_at)
     ).first()
-    base = current_app.config["PUBLIC_BASE_URL"]
+    base = settings.get("PUBLIC_BASE_URL")
     values = {"organisation": organisation.name}
     sent = 0
     if registrant is not None:
@@ -184,7 +183,7 @@ def build(recipient: str, subject: str, text: str, html: str) -> EmailMessage:
     message["From"] = settings.get("MAIL_FROM")
     message["To"] = recipient
     message["Subject"] = subject
-    mail_headers.stamp(message, current_app.config["PUBLIC_BASE_URL"])
+    mail_headers.stamp(message, settings.get("PUBLIC_BASE_URL"))
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

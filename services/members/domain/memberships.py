@@ -12,7 +12,7 @@ from shared.events import emit
 from shared.pagination import keyset, page
 
 from ..models import Membership, User
-from . import access, accounts, revocations, tokens
+from . import access, credentials, revocations, snapshots
 
 
 def membership_of(session, user_id) -> Membership | None:
@@ -94,7 +94,7 @@ def change_role(session, caller: Caller, organisation_id, user_id: uuid.UUID, ro
         emit(
             session,
             "member.role_changed",
-            accounts.member_event(user, membership, previous_role=previous),
+            snapshots.member_event(user, membership, previous_role=previous),
         )
     return as_member(user, membership)
 
@@ -109,7 +109,7 @@ def remove(session, caller: Caller, organisation_id, user_id: uuid.UUID) -> None
     ensure_not_last_admin(session, membership)
     session.delete(membership)
     # Their sessions carried the organisation: they sign in again without it.
-    tokens.revoke_user_tokens(session, user.id)
+    credentials.revoke_user_tokens(session, user.id)
     revocations.person(session, user.id, "member_removed")
     session.flush()
     emit(

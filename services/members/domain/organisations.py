@@ -19,28 +19,10 @@ from shared.events import emit
 from shared.pagination import keyset, page
 
 from ..models import Membership, Organisation, User
-from . import accounts, registration_numbers, revocations
+from . import accounts, registration_numbers, revocations, snapshots
 
 EDITABLE = ("name", "name_zh", "city", "park", "kind", "size", "sectors", "website", "description")
 PROFILE = ("name", "name_zh", "country", "park", "city", "kind", "size", "sectors", "website")
-
-
-def organisation_snapshot(org: Organisation) -> dict:
-    """What other services keep of an organisation (event data), ids as strings."""
-    return {
-        "id": str(org.id),
-        "name": org.name,
-        "name_zh": org.name_zh,
-        "country": org.country,
-        "park": org.park,
-        "city": org.city,
-        "kind": org.kind,
-        "size": org.size,
-        "sectors": list(org.sectors or []),
-        "website": org.website,
-        "description": dict(org.description or {}),
-        "status": org.status,
-    }
 
 
 def _host(url: str | None) -> str | None:
@@ -115,8 +97,8 @@ def register(session, organisation: dict, admin: dict) -> tuple[Organisation, Us
     membership = Membership(user_id=user.id, organisation_id=org.id, role="org_admin")
     session.add(membership)
     session.flush()
-    emit(session, "organisation.registered", organisation_snapshot(org))
-    emit(session, "member.joined", accounts.member_event(user, membership))
+    emit(session, "organisation.registered", snapshots.organisation_snapshot(org))
+    emit(session, "member.joined", snapshots.member_event(user, membership))
     return org, user
 
 
@@ -179,7 +161,7 @@ def update(session, caller: Caller, organisation_id: uuid.UUID, changes: dict) -
             changed = True
     if changed:
         session.flush()
-        emit(session, "organisation.updated", organisation_snapshot(org))
+        emit(session, "organisation.updated", snapshots.organisation_snapshot(org))
     return org
 
 
@@ -212,7 +194,7 @@ def _set_status(session, org: Organisation, status: str, reason, event_type: str
     org.status = status
     org.status_reason = reason
     session.flush()
-    emit(session, event_type, {**organisation_snapshot(org), "reason": reason})
+    emit(session, event_type, {**snapshots.organisation_snapshot(org), "reason": reason})
     return org
 
 

@@ -18,7 +18,6 @@ import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import url_for
 from sqlalchemy import select
 
 from shared.config import var_dir
@@ -206,23 +205,6 @@ def expires_at(export: DataExport) -> datetime | None:
     if export.completed_at is None:
         return None
     return export.completed_at + timedelta(seconds=float(settings.get("EXPORT_TTL")))
-
-
-def describe(export: DataExport) -> dict:
-    """Status, which services' parts are in, and for a ready export where and until when it
-    can be downloaded (signed in as its person)."""
-    body = {
-        "id": export.id,
-        "status": export.status,
-        "created_at": export.created_at,
-        "completed_at": export.completed_at,
-        "download_url": None,
-        "download_expires_at": None,
-    }
-    if export.status == "ready":
-        body["download_url"] = url_for("users.ExportDownload", export_id=export.id, _external=False)
-        body["download_expires_at"] = expires_at(export)
-    return body
 
 
 def download_path(session, caller, export_id) -> Path:

@@ -23,7 +23,6 @@ import logging
 import math
 import time
 
-from flask import current_app
 from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -42,7 +41,7 @@ def _limiter(url: str) -> MovingWindowRateLimiter:
 
 
 def _current() -> MovingWindowRateLimiter:
-    return _limiter(current_app.config["REDIS_URL"])
+    return _limiter(settings.get("REDIS_URL"))
 
 
 def _account(email: str) -> str:

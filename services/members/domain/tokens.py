@@ -7,14 +7,11 @@ sign-in session) is revoked.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import secrets
 import uuid
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import object_session
 
@@ -24,7 +21,7 @@ from shared.errors import Problem
 
 from .. import settings
 from ..models import ApiClient, Membership, Organisation, RefreshToken, User
-from . import accounts, keys, rate_limits
+from . import accounts, credentials, keys, memberships, rate_limits
 
 # The fixed vocabulary of scopes integrator clients may hold.
 SCOPES = (
@@ -75,21 +72,6 @@ def invalid_client(description: str = "Client authentication failed.") -> OAuthE
     )
 
 
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def new_nonce() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def derived_token(kind: str, row_id, nonce: str) -> str:
-    """A link token rebuilt from the row and SECRET_KEY: the broker never carries secrets."""
-    key = current_app.config["SECRET_KEY"].encode()
-    mac = hmac.new(key, f"{kind}:{row_id}:{nonce}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
-
-
 def person_scopes(user: User, membership: Membership | None) -> tuple[str, ...]:
     """The scopes a person's token carries: what their role lets them do."""
     if user.is_platform_admin:
@@ -106,10 +88,6 @@ def _requested_scope(requested: str | None, allowed) -> list[str]:
     if len(requested) > 500 or not set(asked) <= set(allowed):
         raise OAuthError("invalid_scope", "The requested scope is not granted to you.")
     return [scope for scope in allowed if scope in asked]
-
-
-def _membership(session, user_id) -> Membership | None:
-    return session.scalars(select(Membership).where(Membership.user_id == user_id)).first()
 
 
 def person_claims(user: User, membership: Membership | None, scope: list[str], family) -> dict:
@@ -137,7 +115,7 @@ def _issue_refresh(session, user_id, family_id, scope: list[str]) -> tuple[str, 
     row = RefreshToken(
         user_id=user_id,
         family_id=family_id,
-        token_hash=digest(secret),
+        token_hash=credentials.digest(secret),
         scope=" ".join(scope),
         expires_at=utcnow() + timedelta(seconds=settings.get("REFRESH_TOKEN_TTL")),
     )
@@ -155,7 +133,7 @@ def _response(access: str, ttl: int, scope: list[str], refresh: str | None = Non
 
 
 def _person_tokens(session, user: User, scope_request: str | None, family=None) -> dict:
-    membership = _membership(session, user.id)
+    membership = memberships.membership_of(session, user.id)
     scope = _requested_scope(scope_request, person_scopes(user, membership))
     family = family or uuid.uuid4()
     refresh, _row = _issue_refresh(session, user.id, family, scope)
@@ -174,24 +152,6 @@ def password_grant(session, username: str, password: str, scope, address: str | 
     return _person_tokens(session, user, scope)
 
 
-def revoke_family(session, family_id) -> None:
-    session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-
-
-def revoke_user_tokens(session, user_id, keep_family=None) -> None:
-    """Sign a person out everywhere (but the session `keep_family`, if given)."""
-    stmt = update(RefreshToken).where(
-        RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None)
-    )
-    if keep_family is not None:
-        stmt = stmt.where(RefreshToken.family_id != keep_family)
-    session.execute(stmt.values(revoked_at=utcnow()))
-
-
 class ReplayDetected(Exception):
     """A rotated refresh token came back; the caller commits the family's revocation."""
 
@@ -202,7 +162,7 @@ class ReplayDetected(Exception):
 def refresh_grant(session, token: str, scope_request: str | None) -> dict:
     """Exchange a refresh token for a new pair; the old one stops working at once."""
     row = session.scalars(
-        select(RefreshToken).where(RefreshToken.token_hash == digest(token))
+        select(RefreshToken).where(RefreshToken.token_hash == credentials.digest(token))
     ).first()
     refused = OAuthError("invalid_grant", "The refresh token is not valid.")
     if row is None:
@@ -212,7 +172,7 @@ def refresh_grant(session, token: str, scope_request: str | None) -> dict:
     if row.revoked_at is not None or row.expires_at <= utcnow():
         raise refused
     user = session.get(User, row.user_id)
-    membership = _membership(session, row.user_id)
+    membership = memberships.membership_of(session, row.user_id)
     allowed = [s for s in row.scope.split() if s in person_scopes(user, membership)]
     scope = _requested_scope(scope_request, allowed)
     new_secret, new_row = _issue_refresh(session, user.id, row.family_id, scope)
@@ -232,16 +192,16 @@ def refresh_grant(session, token: str, scope_request: str | None) -> dict:
 def revoke(session, token: str) -> None:
     """RFC 7009: revoke a refresh token's session; unknown tokens are silently fine."""
     row = session.scalars(
-        select(RefreshToken).where(RefreshToken.token_hash == digest(token))
+        select(RefreshToken).where(RefreshToken.token_hash == credentials.digest(token))
     ).first()
     if row is not None:
-        revoke_family(session, row.family_id)
+        credentials.revoke_family(session, row.family_id)
 
 
 def authenticate_client(session, client_id: str, client_secret: str) -> ApiClient:
     client = session.scalars(select(ApiClient).where(ApiClient.client_id == client_id)).first()
-    expected = client.secret_hash if client is not None else digest("no-such-client")
-    matches = hmac.compare_digest(expected, digest(client_secret))
+    expected = client.secret_hash if client is not None else credentials.digest("no-such-client")
+    matches = hmac.compare_digest(expected, credentials.digest(client_secret))
     if client is None or not matches or client.revoked_at is not None:
         raise invalid_client()
     return client

@@ -1,27 +1,7 @@
-"""members' tables. Organisations in `organisations.py`, people and credentials in `identity.py`."""
+"""members' tables. Organisations in `organisations.py`, people and credentials in `identity.py`,
+signing keys in `keys.py`; the base, the database handle and the revocations in `base.py`."""
 
-from shared.db import Database, make_base
-from shared.revocation import revocation_table
-
-Base = make_base()
-db = Database("members", Base.metadata)
-# Moments from which tokens are refused (shared.revocation), written with each change.
-access_revocations = revocation_table(Base.metadata)
-
-
-def read_connection():
-    """A pooled connection for a read-only request (the directory, one organisation).
-
-    On PostgreSQL it runs in autocommit: a read needs no BEGIN and ROLLBACK around it, each a
-    round trip to the server. SQLite reads start no transaction anyway, and switching its
-    isolation level back and forth costs more than it saves.
-    """
-    connection = db.engine.connect()
-    if connection.dialect.name == "postgresql":
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-    return connection
-
-
-from .identity import *  # noqa: E402,F403
-from .keys import *  # noqa: E402,F403
-from .organisations import *  # noqa: E402,F403
+from .base import Base, access_revocations, db, read_connection  # noqa: F401
+from .identity import *  # noqa: F403
+from .keys import *  # noqa: F403
+from .organisations import *  # noqa: F403

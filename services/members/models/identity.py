@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import utcnow
 
-from . import Base
+from .base import Base
 
 __all__ = [
     "ApiClient",

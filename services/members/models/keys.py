@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import utcnow
 
-from . import Base
+from .base import Base
 
 __all__ = ["SigningKey"]
 

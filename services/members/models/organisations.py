@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared.db import utcnow
 
 from ..domain import search_terms
-from . import Base, db
+from .base import Base, db
 
 __all__ = ["Organisation", "OrganisationTerm", "OrganisationsVersion", "organisations_version"]
 

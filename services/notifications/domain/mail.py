@@ -13,7 +13,6 @@ import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import escape
 from sqlalchemy import select, update
@@ -70,7 +69,7 @@ WORDS = {
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="notifications-unsubscribe")
+    return URLSafeSerializer(settings.get("SECRET_KEY"), salt="notifications-unsubscribe")
 
 
 def unsubscribe_token(user_id, category: str) -> str:
@@ -86,7 +85,7 @@ def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
 
 
 def unsubscribe_url(user_id, category: str) -> str:
-    base = current_app.config["PUBLIC_BASE_URL"]
+    base = settings.get("PUBLIC_BASE_URL")
     return f"{base}/api/notifications/v1/unsubscribe?token={unsubscribe_token(user_id, category)}"
 
 
@@ -99,7 +98,7 @@ def render(user: User, subject: str, items: list[Notification], category: str, i
     """(subject, text, html) for one person: one notification, or a digest's items."""
     language = user.language if user.language in LANGUAGES else "en"
     words = WORDS[language]
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    link = settings.get("PUBLIC_BASE_URL").rstrip("/")
     if len(items) == 1 and items[0].link:
         link += items[0].link  # the page of what it is about, not the home page
     stop = unsubscribe_url(user.id, category)
@@ -145,7 +144,7 @@ def build(email: Email, user: User, subject: str, text: str, html: str) -> Email
     message["To"] = user.email
     message["Subject"] = subject
     mail_headers.stamp(
-        message, current_app.config["PUBLIC_BASE_URL"], local_id=f"notification-{email.id}"
+        message, settings.get("PUBLIC_BASE_URL"), local_id=f"notification-{email.id}"
     )
     mail_headers.one_click_unsubscribe(message, unsubscribe_url(user.id, email.category))
     message["Content-Language"] = user.language

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared.events.catalogue import EventType, meetings
+from shared.events.catalogue import meetings
+from shared.events.catalogue.event_type import EventType
 from shared.events.catalogue.personal_data import part
 from shared.vocabulary import KINDS, PARKS, SECTORS
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared.events.catalogue import EventType
+from shared.events.catalogue.event_type import EventType
 
 _SUBSCRIBERS = ("notifications",)
 _EVENT_ID = "7d1e9a4c-2b3f-4c5d-8e6f-1a2b3c4d5e6f"

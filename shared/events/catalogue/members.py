@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared.events.catalogue import EventType
+from shared.events.catalogue.event_type import EventType
 from shared.events.catalogue.personal_data import REQUESTED
 from shared.vocabulary import KINDS, PARKS, SECTORS, SIZES, STATUSES
 

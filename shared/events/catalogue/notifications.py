@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.events.catalogue import EventType
+from shared.events.catalogue.event_type import EventType
 from shared.events.catalogue.personal_data import part
 
 EVENTS: list[EventType] = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from shared.events.catalogue import EventType
+from shared.events.catalogue.event_type import EventType
 
 # The services that keep something about a person besides members, and so send a part.
 PART_SERVICES = ("projects", "announcements", "notifications")

@@ -6,7 +6,7 @@ import datetime as dt
 
 from marshmallow import Schema, fields, validate
 
-from shared.events.catalogue import EventType
+from shared.events.catalogue.event_type import EventType
 from shared.events.catalogue.personal_data import part
 from shared.vocabulary import SECTORS
 

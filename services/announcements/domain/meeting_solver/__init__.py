@@ -13,69 +13,34 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from datetime import datetime
 
-from services.announcements.domain import (
-    meeting_solver_bound,
-    meeting_solver_cpsat,
-    meeting_solver_greedy,
-    meeting_solver_repair,
+from services.announcements.domain.meeting_solver import bound as upper_bounds
+from services.announcements.domain.meeting_solver import cpsat, first_fit, repair
+from services.announcements.domain.meeting_solver.model import (
+    CAPACITY,
+    NO_COMMON_SESSION,
+    NO_COMMON_WORKING_HOURS,
+    Instance,
+    Meeting,
+    Party,
+    Result,
+    Slot,
 )
-from services.announcements.domain.meeting_solver_prepare import Prepared, prepare
+from services.announcements.domain.meeting_solver.prepare import Prepared, prepare
+
+__all__ = [
+    "CAPACITY",
+    "NO_COMMON_SESSION",
+    "NO_COMMON_WORKING_HOURS",
+    "Instance",
+    "Meeting",
+    "Party",
+    "Result",
+    "Slot",
+    "solve",
+]
 
 log = logging.getLogger(__name__)
-
-NO_COMMON_SESSION = "no_common_session"
-NO_COMMON_WORKING_HOURS = "no_common_working_hours"
-CAPACITY = "capacity"
-
-
-@dataclass(frozen=True)
-class Slot:
-    id: str
-    session_id: str
-    starts_at: datetime  # aware, UTC
-    ends_at: datetime
-    in_person: bool = True  # False in an online-only session: no in-person meeting there
-
-
-@dataclass(frozen=True)
-class Party:
-    id: str
-    sessions: frozenset[str]  # session ids attended
-    online_slots: frozenset[str]  # slot ids inside the party's working hours (empty: none)
-
-
-@dataclass(frozen=True)
-class Meeting:
-    id: str
-    a: str  # party ids
-    b: str
-    online: bool
-    fixed: tuple[str, int | None] | None = None  # (slot id, table) of a published meeting to keep
-
-
-@dataclass(frozen=True)
-class Instance:
-    slots: tuple[Slot, ...]
-    tables: int
-    parties: tuple[Party, ...]
-    meetings: tuple[Meeting, ...]
-    gap_slots: int = 0  # slots a party must have free between two of its meetings
-
-
-@dataclass(frozen=True)
-class Result:
-    assignments: dict[str, tuple[str, int | None]]  # meeting id -> (slot id, table; None if online)
-    unscheduled: dict[
-        str, str
-    ]  # meeting id -> NO_COMMON_SESSION | NO_COMMON_WORKING_HOURS | CAPACITY
-    solver: str  # "cp-sat" or "greedy"
-    optimal: bool  # proven: the most meetings, and among those the fewest idle gaps
-    bound: int  # no schedule has more meetings than this
-    gap: float  # (bound - scheduled) / bound: 0.0 when the count is proven best
-    wall_seconds: float
 
 
 def solve(instance: Instance, time_limit: float = 30.0) -> Result:
@@ -88,19 +53,17 @@ def solve(instance: Instance, time_limit: float = 30.0) -> Result:
     started = time.monotonic()
     deadline = started + time_limit
     prepared = prepare(instance)
-    first_fit = meeting_solver_greedy.place(prepared)
+    placed_first = first_fit.place(prepared)
     if not prepared.free:
         return _result(prepared, {}, "greedy", True, len(prepared.fixed), started)
-    bound, values = meeting_solver_bound.relaxation(prepared, deadline - time.monotonic())
-    hint = max(first_fit, meeting_solver_greedy.guided(prepared, values), key=len)
-    hint = meeting_solver_repair.improve(prepared, hint, deadline)
-    hint = meeting_solver_repair.compact(prepared, hint, deadline)
+    bound, values = upper_bounds.relaxation(prepared, deadline - time.monotonic())
+    hint = max(placed_first, first_fit.guided(prepared, values), key=len)
+    hint = repair.improve(prepared, hint, deadline)
+    hint = repair.compact(prepared, hint, deadline)
     # When the hint already reaches the bound, its count is proven best: only idle gaps are left.
     reached = len(prepared.fixed) + len(hint) >= bound
     try:
-        outcome = meeting_solver_cpsat.optimise(
-            prepared, hint, deadline, count=len(hint) if reached else None
-        )
+        outcome = cpsat.optimise(prepared, hint, deadline, count=len(hint) if reached else None)
     except Exception:  # a solver crash must not cost the organiser the schedule greedy found
         log.exception("CP-SAT failed; the greedy schedule stands")
         outcome = None
@@ -114,14 +77,14 @@ def greedy(instance: Instance) -> Result:
     """First fit: each meeting, in the order given, into its earliest slot still possible."""
     started = time.monotonic()
     prepared = prepare(instance)
-    placed = meeting_solver_greedy.place(prepared)
-    bound = meeting_solver_bound.lp_bound(prepared)
+    placed = first_fit.place(prepared)
+    bound = upper_bounds.lp_bound(prepared)
     return _result(prepared, placed, "greedy", not prepared.free, bound, started)
 
 
 def upper_bound(instance: Instance) -> int:
     """The most meetings any schedule could have: the LP relaxation's optimum, rounded down."""
-    return meeting_solver_bound.lp_bound(prepare(instance))
+    return upper_bounds.lp_bound(prepare(instance))
 
 
 def _result(

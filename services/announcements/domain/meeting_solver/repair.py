@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.announcements.domain.meeting_solver_prepare import Prepared
+    from services.announcements.domain.meeting_solver.prepare import Prepared
 
 
 class _Schedule:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.announcements.domain.meeting_solver_prepare import Key, Prepared
+    from services.announcements.domain.meeting_solver.prepare import Key, Prepared
 
 
 def place(prepared: Prepared) -> dict[str, str]:

@@ -11,7 +11,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.announcements.domain.meeting_solver import Instance, Result
+    from services.announcements.domain.meeting_solver.model import Instance, Result
 
 
 def violations(instance: Instance, result: Result) -> list[str]:

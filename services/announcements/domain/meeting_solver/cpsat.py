@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
-    from services.announcements.domain.meeting_solver_prepare import Key, Prepared
+    from services.announcements.domain.meeting_solver.prepare import Key, Prepared
 
 WORKERS = 2  # the platform's worker machines have two cores; more workers only share them
 # Of the time left, what phase 1 may take when it cannot prove its optimum: its hint is usually

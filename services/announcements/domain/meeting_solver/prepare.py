@@ -13,7 +13,7 @@ from itertools import count
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.announcements.domain.meeting_solver import Instance, Meeting
+    from services.announcements.domain.meeting_solver.model import Instance, Meeting
 
 Key = tuple[str, str]  # (meeting id, slot id): one way to place one meeting
 
@@ -102,7 +102,7 @@ class Prepared:
 
 def prepare(instance: Instance) -> Prepared:
     """Check the instance and work out every meeting's candidate slots or its reason for none."""
-    from services.announcements.domain.meeting_solver import (
+    from services.announcements.domain.meeting_solver.model import (
         CAPACITY,
         NO_COMMON_SESSION,
         NO_COMMON_WORKING_HOURS,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ortools.linear_solver import pywraplp
 
 if TYPE_CHECKING:
-    from services.announcements.domain.meeting_solver_prepare import Key, Prepared
+    from services.announcements.domain.meeting_solver.prepare import Key, Prepared
 
 # PDLP (first-order) solves this LP in a second where GLOP's simplex takes ten or more; asked for
 # a relative error of 1e-8, its optimum is within 1e-3 of the exact one at any size we schedule.
