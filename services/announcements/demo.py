@@ -21,13 +21,15 @@ from sqlalchemy import select
 from shared import demo_data
 from shared.auth import PLATFORM_ADMIN, Caller
 
+from . import demo_brokerage
 from .domain import announcements, matchmaking
-from .models import Announcement, Organisation, db
+from .models import Announcement, Matchmaking, Organisation, db
 from .schemas import AnnouncementIn, MatchmakingIn
 
 FSA = "Fondation Sophia Antipolis"
 JNDZ = "Jiangning Development Zone"
 LERINS = "Lérins Connect"
+BROKERAGE = "5th China-France Innovation and Cooperation Forum — B2B meetings"
 NEEDED = [FSA, JNDZ, LERINS]
 DEFAULT_TIMEOUT = 120.0
 PARIS = "Europe/Paris"
@@ -363,7 +365,7 @@ def _brokerage(today: date) -> dict:
         "author": JNDZ,
         "kind": "event",
         "title": {
-            "en": "5th China-France Innovation and Cooperation Forum — B2B meetings",
+            "en": BROKERAGE,
             "fr": "5e Forum franco-chinois d'innovation et de coopération — rendez-vous B2B",
             "zh": "第五届中法创新合作论坛——B2B对接洽谈",
         },
@@ -518,11 +520,28 @@ def _seed(item: dict, ids: dict[str, uuid.UUID]) -> bool:
     return True
 
 
+def _brokerage_event() -> uuid.UUID | None:
+    """The forum's B2B meetings event (the demo event with matchmaking), once published."""
+    with db.transaction() as session:
+        events = session.execute(
+            select(Announcement.id, Announcement.title).join(
+                Matchmaking, Matchmaking.announcement_id == Announcement.id
+            )
+        ).all()
+    return next((row.id for row in events if row.title.get("en") == BROKERAGE), None)
+
+
 def seed_demo(timeout: float = DEFAULT_TIMEOUT, today: date | None = None) -> int:
-    """Publish whatever demo announcement is missing, once members' organisations are here."""
+    """Publish whatever demo announcement is missing, once members' organisations are here;
+    then the forum's B2B meetings get their participants, requests and schedule, once members'
+    people are here too. How many announcements were published."""
     ids = wait_for_organisations(NEEDED, timeout)
     today = today or datetime.now(UTC).date()
-    return sum(_seed(item, ids) for item in items(today))
+    added = sum(_seed(item, ids) for item in items(today))
+    event_id = _brokerage_event()
+    if event_id is not None:
+        demo_brokerage.seed(event_id, STAFF, timeout)
+    return added
 
 
 def register_cli(app) -> None:
@@ -531,6 +550,7 @@ def register_cli(app) -> None:
         app,
         "announcements",
         seed_demo,
-        "Demo data: {added} announcement(s) published.",
+        "Demo data: {added} announcement(s) published; the forum's B2B meetings have their "
+        "participants, requests and published agendas.",
         DEFAULT_TIMEOUT,
     )

@@ -1,22 +1,26 @@
-"""Demo data: the two parks' bodies, a dozen fictional members of both countries, a pending one.
+"""Demo data: the two parks' bodies, a dozen fictional members of both countries, a pending one,
+and colleagues of their admins (the people who take part in the forum's B2B meetings).
 
-Seeded through the domain functions, so the demo emits the events a real registration and
-verification would and the other services' projections fill up as they would in production.
-Running it again adds nothing: people are found by e-mail, organisations by registration number.
+Seeded through the domain functions, so the demo emits the events a real registration,
+verification and invitation would and the other services' projections fill up as they would in
+production. Running it again adds nothing: people are found by e-mail, organisations by
+registration number.
 """
 
 # ruff: noqa: RUF001 - Chinese text is punctuated with full-width commas.
 from __future__ import annotations
 
+import functools
 import uuid
 
 import click
 
 from shared.auth import PLATFORM_ADMIN, Caller
+from shared.events import emit
 
-from .domain import accounts
+from .domain import accounts, snapshots
 from .domain import organisations as domain
-from .models import db
+from .models import Membership, User, db
 
 PASSWORD = "Antipolis-Jiangning-2021"  # noqa: S105 - public demo password, printed in the README
 PLATFORM_ADMIN_EMAIL = "admin@sino-sophipolitan.example"
@@ -287,6 +291,55 @@ PENDING = _fr(
 PENDING["admin"]["email"] = "thomas.bernard.robotique@mail.example"
 
 
+# Colleagues of each organisation's admin: (the part of the e-mail before the org's
+# domain, full name). They speak the park's language and live in its zone unless told.
+COLLEAGUES = {
+    "Fondation Sophia Antipolis": [],
+    "Jiangning Development Zone": [],
+    "Azur Génomique": [
+        ("mathilde.ferrand", "Mathilde Ferrand"),
+        ("karim.benali", "Karim Benali"),
+    ],
+    "Institut Méditerranéen d'Immunologie Appliquée": [
+        ("isabelle.roussel", "Dr Isabelle Roussel"),
+        ("antoine.giraud", "Antoine Giraud"),
+    ],
+    "Lérins Connect": [("lea.moreau", "Léa Moreau"), ("nicolas.faure", "Nicolas Faure")],
+    "Studio Brague XR": [("hugo.lefevre", "Hugo Lefèvre"), ("ines.durand", "Inès Durand")],
+    # Runs the soft-landing programme for Chinese founders, in Antibes.
+    "Incubateur Garoupe": [("lin.xiaoyu", "Lin Xiaoyu", "zh")],
+    "Nanjing Zijin Biopharmaceutical Technology": [("li.na", "Li Na"), ("zhao.lei", "Zhao Lei")],
+    "Jiangning Smart Sensing Technology": [("wu.fang", "Wu Fang"), ("xu.jian", "Xu Jian")],
+    "Nanjing Institute of Immersive Computing": [
+        ("ma.xiaoling", "Ma Xiaoling"),
+        ("gao.yuan", "Dr. Gao Yuan"),
+    ],
+    "Fangshan Intelligent Mobility": [("lin.tao", "Lin Tao")],
+    "Moling Microelectronics": [("yang.qian", "Yang Qian")],
+    # Came to Nanjing from Lyon to help French start-ups land in Jiangning.
+    "Jiangning Hi-Tech Incubator": [("pauline.girard", "Pauline Girard", "fr")],
+}
+
+
+def colleagues() -> list[dict]:
+    """Every demo colleague: organisation, e-mail, name, language and zone."""
+    people = []
+    for spec in ORGANISATIONS:
+        org = spec["organisation"]
+        domain_name = spec["admin"]["email"].split("@", 1)[1]
+        for local, full_name, *language in COLLEAGUES[org["name"]]:
+            people.append(
+                {
+                    "organisation": org["name"],
+                    "email": f"{local}@{domain_name}",
+                    "full_name": full_name,
+                    "language": language[0] if language else spec["admin"]["language"],
+                    "timezone": spec["admin"]["timezone"],
+                }
+            )
+    return people
+
+
 def _platform_admin(session):
     user = accounts.find_user_by_email(session, PLATFORM_ADMIN_EMAIL)
     if user is None:
@@ -313,8 +366,46 @@ def _seed_organisation(staff: Caller, spec: dict, *, verify: bool) -> bool:
     return True
 
 
+def _seed_colleague(spec: dict, person: dict, password_hash) -> bool:
+    """A colleague joins as an accepted invitation makes them join (an account, a membership,
+    `member.joined`), without the link: no e-mail to send; False if already in."""
+    org_data = spec["organisation"]
+    with db.transaction() as session:
+        if accounts.find_user_by_email(session, person["email"]):
+            return False
+        org = domain.find_by_number(session, org_data["country"], org_data["registration_number"])
+        if org is None:
+            return False
+        user = User(
+            email=accounts.normalise_email(person["email"]),
+            password_hash=password_hash(),
+            **{k: person[k] for k in ("full_name", "language", "timezone")},
+        )
+        session.add(user)
+        session.flush()
+        membership = Membership(user_id=user.id, organisation_id=org.id, role="org_member")
+        session.add(membership)
+        session.flush()
+        emit(session, "member.joined", snapshots.member_event(user, membership))
+    return True
+
+
+def seed_colleagues() -> int:
+    """Add the demo colleagues missing from their organisations; returns how many joined."""
+    by_name = {spec["organisation"]["name"]: spec for spec in ORGANISATIONS}
+    # They share the public demo password: one Argon2 hash (most of a second on a busy machine)
+    # serves them all, made only if someone is missing.
+    password_hash = functools.cache(lambda: accounts.hash_password(PASSWORD))
+    return sum(_seed_colleague(by_name[p["organisation"]], p, password_hash) for p in colleagues())
+
+
 def seed_demo() -> int:
     """Add whatever demo data is missing; returns how many organisations were added."""
+    return seed_all()[0]
+
+
+def seed_all() -> tuple[int, int]:
+    """Add whatever demo data is missing; how many organisations, then colleagues, were added."""
     with db.transaction() as session:
         admin_id: uuid.UUID = _platform_admin(session).id
     staff = Caller(
@@ -325,7 +416,7 @@ def seed_demo() -> int:
     )
     added = sum(_seed_organisation(staff, spec, verify=True) for spec in ORGANISATIONS)
     added += _seed_organisation(staff, PENDING, verify=False)
-    return added
+    return added, seed_colleagues()
 
 
 def register_cli(app) -> None:
@@ -334,6 +425,6 @@ def register_cli(app) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Add the demo organisations and people (adds nothing the second time)."""
-        added = seed_demo()
-        click.echo(f"Demo data: {added} organisation(s) added.")
+        added, joined = seed_all()
+        click.echo(f"Demo data: {added} organisation(s) added, {joined} colleague(s) joined.")
         click.echo(f"Platform admin: {PLATFORM_ADMIN_EMAIL} / {PASSWORD}")

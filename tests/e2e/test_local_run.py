@@ -156,6 +156,38 @@ def test_once_seeded_the_home_page_shows_demo_news_and_the_api_lists_demo_projec
     wait_until(api_lists_projects, timeout=60, interval=1)
 
 
+def test_a_demo_colleague_in_nanjing_signs_in_and_reads_their_published_b2b_agenda(platform):
+    """Seeded once members' people reached announcements through the workers: a colleague of a
+    Jiangning company has the forum's meetings on the agenda, in the event's zone."""
+    from services.announcements import demo as announcements_demo
+
+    url = platform["url"]
+    token = requests.post(
+        f"{url}/api/members/v1/auth/token",
+        data={
+            "grant_type": "password",
+            "username": "li.na@zijin-biopharma.example",
+            "password": "Antipolis-Jiangning-2021",
+        },
+        timeout=10,
+    ).json()["access_token"]
+    events = requests.get(
+        f"{url}/api/announcements/v1/announcements?kind=event", timeout=10
+    ).json()["items"]
+    (event,) = [e for e in events if e["title"]["en"] == announcements_demo.BROKERAGE]
+    agenda = requests.get(
+        f"{url}/api/announcements/v1/announcements/{event['id']}/matchmaking/agenda",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert agenda.status_code == 200, agenda.text
+    body = agenda.json()
+    assert body["timezone"] == "Asia/Shanghai" and body["meetings"]
+    others = {m["other"]["organisation"]["name"] for m in body["meetings"]}
+    assert "Institut Méditerranéen d'Immunologie Appliquée" in others
+    assert all(m["table"] and not m["online"] for m in body["meetings"])  # she meets in person
+
+
 def test_the_gateway_sends_every_other_path_to_the_portal(platform):
     for path in ("/", "/directory?q=nanjing", "/projects", "/sign-in"):
         response = requests.get(platform["url"] + path, timeout=20)

@@ -67,9 +67,34 @@ def test_demo_seeding_emits_what_real_registrations_emit(app, make):
     count = len(demo.ORGANISATIONS) + 1
     assert types == {
         "organisation.registered": count,
-        "member.joined": count,
+        "member.joined": count + len(demo.colleagues()),
         "organisation.verified": count - 1,
     }
+
+
+def test_colleagues_join_their_organisations_of_both_parks(app):
+    demo.seed_demo()
+    people = demo.colleagues()
+    assert len(people) == 18
+    with db.transaction() as session:
+        rows = session.execute(
+            select(User, Membership, Organisation)
+            .join(Membership, Membership.user_id == User.id)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+        ).all()
+    found = {user.email: (membership, org, user) for user, membership, org in rows}
+    for person in people:
+        membership, org, user = found[person["email"]]
+        assert (org.name, org.status, membership.role) == (
+            person["organisation"],
+            "verified",
+            "org_member",
+        )
+        assert person["email"].split("@")[1] == org.website.removeprefix("https://www.")
+        assert (user.language, user.timezone) == (person["language"], person["timezone"])
+    parks = Counter(found[p["email"]][1].park for p in people)
+    assert parks == {"sophia_antipolis": 9, "jiangning": 9}
+    assert accounts.verify_password(found[people[0]["email"]][2], demo.PASSWORD)
 
 
 def test_the_demo_directory_answers_in_every_language(client):
@@ -92,5 +117,6 @@ def test_the_seed_demo_command_reports_what_it_added(app):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert f"{len(demo.ORGANISATIONS) + 1} organisation(s) added" in first.output
+    assert f"{len(demo.colleagues())} colleague(s) joined" in first.output
     second = runner.invoke(args=["seed-demo"])
-    assert "0 organisation(s) added" in second.output
+    assert "0 organisation(s) added, 0 colleague(s) joined" in second.output
