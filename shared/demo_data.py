@@ -28,27 +28,36 @@ class OrganisationsMissing(Exception):
         )
 
 
+def wait_for_rows(db, query, names: list[str], what: str, service: str, timeout: float, poll=0.5):
+    """`{name: row}` of `query`'s rows (name first) once every name is there; the names still
+    missing after `timeout` otherwise. Says once what it waits for, so an operator knows."""
+    deadline = time.monotonic() + timeout
+    waited = False
+    while True:
+        with db.transaction() as session:
+            found = {row[0]: row for row in session.execute(query)}
+        missing = [name for name in names if name not in found]
+        if not missing:
+            return found, []
+        if not waited:
+            log.info("%s waits for members' demo %s: %s", service, what, ", ".join(missing))
+            waited = True
+        if time.monotonic() >= deadline:
+            return found, missing
+        time.sleep(poll)
+
+
 def wait_for_organisations(
     db, organisation_model, service: str, names: list[str], timeout: float, poll: float = 0.5
 ) -> dict[str, uuid.UUID]:
     """The ids of the named organisations once all are verified in the service's projection."""
-    deadline = time.monotonic() + timeout
-    waited = False
     query = select(organisation_model.name, organisation_model.id).where(
         organisation_model.name.in_(names), organisation_model.status == "verified"
     )
-    while True:
-        with db.transaction() as session:
-            found = {row.name: row.id for row in session.execute(query)}
-        missing = [name for name in names if name not in found]
-        if not missing:
-            return found
-        if not waited:  # said once, so an operator knows what the seed is waiting for
-            log.info("%s waits for members' demo organisations: %s", service, ", ".join(missing))
-            waited = True
-        if time.monotonic() >= deadline:
-            raise OrganisationsMissing(service, missing, timeout)
-        time.sleep(poll)
+    found, missing = wait_for_rows(db, query, names, "organisations", service, timeout, poll)
+    if missing:
+        raise OrganisationsMissing(service, missing, timeout)
+    return {name: row.id for name, row in found.items()}
 
 
 def register_seed_command(app, service: str, seed, done: str, default_timeout: float) -> None:

@@ -19,7 +19,6 @@ the schedule is run once.
 # ruff: noqa: RUF001 - Chinese text is punctuated with full-width commas.
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -756,21 +755,17 @@ class Person:
 
 def wait_for_people(emails: list[str], timeout: float, poll: float = 0.5) -> dict[str, Person]:
     """Each demo person's id, organisation and role once announcements' projection has them."""
-    deadline = time.monotonic() + timeout
     query = (
         select(User.email, Membership.user_id, Membership.organisation_id, Membership.role)
         .join(Membership, Membership.user_id == User.id)
         .where(User.email.in_(emails), Membership.role != LEFT)
     )
-    while True:
-        with db.transaction() as session:
-            found = {row.email: Person(*row[1:]) for row in session.execute(query)}
-        missing = [email for email in emails if email not in found]
-        if not missing:
-            return found
-        if time.monotonic() >= deadline:
-            raise PeopleMissing(missing, timeout)
-        time.sleep(poll)
+    found, missing = demo_data.wait_for_rows(
+        db, query, emails, "people", "announcements", timeout, poll
+    )
+    if missing:
+        raise PeopleMissing(missing, timeout)
+    return {email: Person(*row[1:]) for email, row in found.items()}
 
 
 def _join(event_id, person: Person, profile: Profile, sessions: tuple) -> bool:
