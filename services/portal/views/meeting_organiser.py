@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -23,6 +24,7 @@ from .. import confirmation, moments
 from ..api_client import ApiError, ApiUnavailable, announcements, members
 from ..auth import api, current_person, login_required
 from ..forms import show_api_error
+from ..i18n import babel_locale
 from ..meeting_organiser_forms import SESSION_ROWS, MatchmakingForm, RunForm
 from ..problem_messages import field as field_message
 from .account import _unexplained
@@ -245,6 +247,18 @@ def start_run(announcement_id: uuid.UUID):
     )
 
 
+def _percent(value) -> str | None:
+    if value is None:
+        return None
+    return format_percent(value, "#,##0.0%", locale=babel_locale(_language()))
+
+
+def _decimal(value) -> str | None:
+    if value is None:
+        return None
+    return format_decimal(value, "#,##0.00", locale=babel_locale(_language()))
+
+
 def _names(ids) -> dict[str, str]:
     """Organisation names by id (an organisation members will not show is left out)."""
     found = {}
@@ -332,6 +346,8 @@ def run(announcement_id: uuid.UUID, run_id: uuid.UUID):
         status_label=RUN_STATUSES.get(found["status"], found["status"]),
         solver_label=SOLVERS.get(found.get("solver") or "", found.get("solver") or ""),
         refresh=refresh,
+        gap_text=_percent(found.get("gap")),
+        seconds_text=_decimal(found.get("wall_seconds")),
         unscheduled=unscheduled,
         grid=_grid(settings, meetings, names) if settings and meetings else [],
         tables=settings["tables"] if settings else 0,
