@@ -479,6 +479,20 @@ class ScheduleRunOut(Schema):
     finished_at = fields.DateTime(allow_none=True)
 
 
+class ScheduledMeetingOut(Schema):
+    """An accepted meeting as the organisers' schedule shows it (no reason, no note)."""
+
+    id = fields.UUID()
+    requester_organisation_id = fields.UUID()
+    recipient_organisation_id = fields.UUID()
+    online = fields.Boolean()
+    slot_id = fields.String(allow_none=True)
+    table_number = fields.Integer(allow_none=True)
+    starts_at = fields.DateTime(allow_none=True)
+    ends_at = fields.DateTime(allow_none=True)
+    published = fields.Boolean()
+
+
 class ContactIn(Schema):
     """A meeting asked of another organisation, outside any event."""
 

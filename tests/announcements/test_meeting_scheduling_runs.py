@@ -65,3 +65,22 @@ def test_a_run_in_progress_blocks_another(make, client):
     assert response.status_code == 409
     assert response.get_json()["code"] == "schedule.running"
     assert len(_runs()) == 1
+
+
+def test_organisers_read_the_accepted_meetings_for_the_schedule_grid(make, client):
+    brokerage = Brokerage(make, client, mode="organiser")
+    a, b, c = brokerage.join(), brokerage.join(), brokerage.join()
+    accepted = brokerage.requested(a, b)
+    assert brokerage.accept(b, accepted).status_code == 200
+    brokerage.requested(a, c)  # still open: not on the schedule
+    url = f"{brokerage.url}/matchmaking/schedule"
+    for organiser in (brokerage.organiser, brokerage.staff):
+        response = client.get(url, headers=organiser.headers)
+        assert response.status_code == 200, response.get_json()
+        (shown,) = response.get_json()
+        assert shown["id"] == accepted["id"] and shown["slot_id"] is None
+        assert shown["requester_organisation_id"] == str(a.organisation.id)
+        assert "reason" not in shown and "note" not in shown
+    for person in (a.person, make.admin_of(make.organisation())):
+        assert client.get(url, headers=person.headers).status_code == 403
+    assert client.get(url).status_code == 401

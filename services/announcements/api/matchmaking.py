@@ -17,7 +17,14 @@ from ..domain import announcements as announcements_domain
 from ..domain import matchmaking as domain
 from ..domain import scheduling
 from ..models import db
-from ..schemas import MatchmakingIn, MatchmakingOut, ReaderArgs, ScheduleRunIn, ScheduleRunOut
+from ..schemas import (
+    MatchmakingIn,
+    MatchmakingOut,
+    ReaderArgs,
+    ScheduledMeetingOut,
+    ScheduleRunIn,
+    ScheduleRunOut,
+)
 from .presenting import reader_zone
 
 blp = Blueprint(
@@ -87,3 +94,12 @@ class ScheduleRunDetail(MethodView):
         """A scheduling run: its state, then the solver, optimality, bound, gap, and the
         meetings left out with their reasons."""
         return scheduling.read(db.session, authenticated(), announcement_id, run_id)
+
+
+@blp.route("/schedule")
+class Schedule(MethodView):
+    @policy.admin("announcements:read")
+    @blp.response(200, ScheduledMeetingOut(many=True))
+    def get(self, announcement_id):
+        """The event's accepted meetings with their slot and table, or none yet (organisers)."""
+        return scheduling.accepted_meetings(db.session, authenticated(), announcement_id)

@@ -64,6 +64,22 @@ def read(session, caller: Caller, announcement_id, run_id) -> ScheduleRun:
     return run
 
 
+def accepted_meetings(session, caller: Caller, announcement_id) -> list[MeetingRequest]:
+    """The event's accepted meetings, placed or not, in slot order (for its organisers)."""
+    matchmaking.organised(session, caller, announcement_id)
+    matchmaking.of_event(session, announcement_id)
+    return list(
+        session.scalars(
+            select(MeetingRequest)
+            .where(
+                MeetingRequest.announcement_id == announcement_id,
+                MeetingRequest.status == "accepted",
+            )
+            .order_by(MeetingRequest.starts_at, MeetingRequest.table_number, MeetingRequest.id)
+        )
+    )
+
+
 def _movable(meeting: MeetingRequest, keep_published: bool) -> bool:
     return meeting.slot_id is None or not (keep_published and meeting.published)
 

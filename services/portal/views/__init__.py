@@ -20,10 +20,11 @@ NAVIGATION = [
     ("projects.index", _l("Projects")),
     ("announcements.index", _l("Announcements")),
     ("notifications.inbox", _l("Notifications")),
+    ("contacts.index", _l("Contacts")),
 ]
 
 
-SIGNED_IN_ONLY = {"dashboard.index", "notifications.inbox"}
+SIGNED_IN_ONLY = {"dashboard.index", "notifications.inbox", "contacts.index"}
 
 
 def init_app(app: Flask) -> None:
@@ -33,8 +34,10 @@ def init_app(app: Flask) -> None:
         account,
         admin,
         announcements,
+        contacts,
         dashboard,
         integrations,
+        meeting_organiser,
         notifications,
         organisation,
         personal_data,
@@ -53,6 +56,8 @@ def init_app(app: Flask) -> None:
         organisation,
         integrations,
         admin,
+        meeting_organiser,
+        contacts,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(import_module("services.portal.views.dev_mailbox").bp)
