@@ -13,6 +13,7 @@ import pytest
 
 from tests.portal.test_account_pages import _error_of
 from tests.portal.test_announcements_pages import Announcements
+from tests.portal.test_projects_pages import _opened
 
 API = "/api/announcements/v1"
 # Paris changes to summer time on Sunday 28 March 2027: Shanghai is 7 hours ahead before, 6 after.
@@ -230,6 +231,28 @@ def test_taking_part_shows_errors_then_saves_once_and_shows_the_calendar_url_onc
     assert only["countries_sought"] == ["CN"] and only["attendance"] == "in_person"
     edit = _text(browser.get(profile))
     assert "Capteurs et lasers" in edit and "Enregistrer mon profil" in edit
+
+
+def test_a_profile_links_the_organisations_published_projects(browser, make, forum):
+    organisation = make.organisation(name="Lérins Photonics")
+    admin = make.admin(organisation, language="en")
+    browser.sign_in(admin.email)
+    project_id = _opened(browser, title_en="Photonic test bench")
+    forum.register(admin)
+    profile = f"{forum.meetings}/profile"
+    form = _text(browser.get(profile))
+    assert f'value="{project_id}"' in form and "Photonic test bench" in form
+    data = {"attendance": "in_person", "session_ids": [forum.sessions[0]]}
+    browser.submit(profile, {**data, "project_ids": [project_id]})
+    (participant,) = forum.participants(make.platform_admin())
+    assert participant["project_ids"] == [project_id]
+
+    reader = _other(browser)
+    other = make.user(make.organisation(name="Nanjing Optics", country="CN"))
+    forum.join(other)
+    reader.sign_in(other.email)
+    listed = _text(reader.get(f"{forum.meetings}/participants"))
+    assert f'href="/projects/{project_id}"' in listed
 
 
 def test_the_profile_form_says_the_apis_refusal_next_to_its_field(browser, make, news, staff):

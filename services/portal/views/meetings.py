@@ -12,14 +12,14 @@ import uuid
 
 from babel import Locale
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from shared.i18n import pick
 
 from .. import confirmation, i18n, moments
-from ..api_client import ApiError, ApiUnavailable, announcements, projects, quietly
+from .. import meeting_reads as reads
+from ..api_client import ApiError, ApiUnavailable, projects, quietly
 from ..auth import api, current_person, keep_for_next_page, login_required, take_from_last_page
 from ..forms import EmptyForm, show_api_error
 from ..meeting_forms import SPOKEN, AcceptForm, NoteForm, ParticipationForm, RequestForm
@@ -38,84 +38,22 @@ FILTERS = ("country", "park", "sector", "kind", "q", "attendance")
 CALENDAR_URL = "meetings.calendar_url"
 
 
-def _language() -> str:
-    return str(get_locale())
-
-
-def _path(announcement_id, tail: str = "") -> str:
-    return announcements(f"/announcements/{announcement_id}{tail}")
-
-
-def _get(path: str, **params):
-    """A read the page cannot do without: 404 when the API hides or lacks it."""
-    try:
-        return api("GET", path, params=params).json()
-    except ApiError as error:
-        if error.status in (403, 404, 410, 422):
-            abort(404)
-        raise
-
-
-def _event(announcement_id) -> dict:
-    item = _get(_path(announcement_id), tz=moments.reader_zone())
-    if item["kind"] != "event":
-        abort(404)
-    return item
-
-
-def _settings(announcement_id) -> dict:
-    return _get(_path(announcement_id, "/matchmaking"), tz=moments.reader_zone())
-
-
-def _me(announcement_id) -> dict | None:
-    """The reader's participation profile, None when the reader does not take part."""
-    try:
-        return api("GET", _path(announcement_id, "/matchmaking/participants/me")).json()
-    except ApiError as error:
-        if error.status == 404:
-            return None
-        raise
-
-
-def _registered(announcement_id) -> bool:
-    try:
-        found = api("GET", _path(announcement_id, "/registrations/me")).json()
-    except ApiError as error:
-        if error.status == 404:
-            return False
-        raise
-    return found.get("status") == "registered"
-
-
 def _refused(form, error: ApiError) -> None:
     if not show_api_error(form, error):
         flash(problem(error.code), "error")
 
 
 def _page(template: str, announcement_id, **context):
-    item = context.pop("item", None) or _event(announcement_id)
+    item = context.pop("item", None) or reads.event(announcement_id)
     return render_template(
         template,
         item=item,
-        title=pick(item["title"], _language()),
+        title=pick(item["title"], reads.language()),
         announcement_id=announcement_id,
         status_labels=STATUS_LABELS,
         zone=moments.reader_zone(),
         **context,
     )
-
-
-def _slot_index(settings: dict) -> dict[str, dict]:
-    """Every slot by id, with its session (name, in person or online)."""
-    found = {}
-    for session in settings["sessions"]:
-        for slot in session["slots"]:
-            found[slot["id"]] = {**slot, "session": session}
-    return found
-
-
-def session_name(session: dict, position: int) -> str:
-    return pick(session.get("name"), _language()) or _("Session %(number)s", number=position)
 
 
 # --- The event page's panel ---
@@ -133,13 +71,13 @@ def meetings_panel(item: dict, registration: dict | None) -> dict | None:
     if item.get("kind") != "event" or item.get("status") != "published" or not current_person():
         return None
     try:
-        settings = api("GET", _path(item["id"], "/matchmaking")).json()
+        settings = api("GET", reads.path(item["id"], "/matchmaking")).json()
     except (ApiError, ApiUnavailable):
         return None
     panel = {"settings": settings, "participant": None, "registered": False}
     panel["registered"] = bool(registration and registration.get("status") == "registered")
     if panel["registered"]:
-        panel["participant"] = quietly(lambda: _me(item["id"])) or None
+        panel["participant"] = quietly(lambda: reads.own_participation(item["id"])) or None
     return panel
 
 
@@ -150,13 +88,13 @@ def _own_projects() -> list[tuple[str, str]]:
     organisation_id = (current_person() or {}).get("organisation_id")
     if not organisation_id:
         return []
-    params = {"organisation_id": organisation_id, "limit": 50, "lang": _language()}
+    params = {"organisation_id": organisation_id, "limit": 50, "lang": reads.language()}
     found = quietly(lambda: api("GET", projects("/projects"), params=params).json()["items"])
-    return [(str(p["id"]), pick(p.get("title"), _language()) or str(p["id"])) for p in found]
+    return [(str(p["id"]), p.get("title") or str(p["id"])) for p in found]  # in `lang` already
 
 
 def _choices(form: ParticipationForm, settings: dict) -> None:
-    language = _language()
+    language = reads.language()
     form.sectors.choices = i18n.choices("sector", language)
     form.countries_sought.choices = i18n.country_choices(language)
     form.project_ids.choices = _own_projects()
@@ -177,7 +115,7 @@ def _session_label(session: dict, position: int, zone: str) -> str:
     way = _("in person") if session["in_person"] else _("online")
     return _(
         "%(name)s: %(start)s to %(end)s (%(zone)s, %(way)s)",
-        name=session_name(session, position),
+        name=reads.session_name(session, position),
         start=start["text"],
         end=end["time"],
         zone=zone,
@@ -189,9 +127,9 @@ def _session_label(session: dict, position: int, zone: str) -> str:
 @login_required
 def profile(announcement_id: uuid.UUID):
     """Take part (a profile for the event), or change the profile."""
-    settings = _settings(announcement_id)
-    me = _me(announcement_id)
-    if me is None and not _registered(announcement_id):
+    settings = reads.matchmaking(announcement_id)
+    me = reads.own_participation(announcement_id)
+    if me is None and not reads.registered(announcement_id):
         return _page("meetings/not_registered.html", announcement_id), 403
     form = ParticipationForm() if request.method == "POST" or me is None else None
     if form is None:
@@ -200,13 +138,13 @@ def profile(announcement_id: uuid.UUID):
     if request.method == "GET" and me is None:
         form.attendance.data = "both" if settings["online"] else "in_person"
         form.timezone.data = form.timezone.data or moments.reader_zone()
-        form.languages.data = form.languages.data or [_language()]
+        form.languages.data = form.languages.data or [reads.language()]
     if form.validate_on_submit():
         try:
             if me is None:
                 done = api(
                     "POST",
-                    _path(announcement_id, "/matchmaking/participants"),
+                    reads.path(announcement_id, "/matchmaking/participants"),
                     json=form.payload(),
                 ).json()
                 keep_for_next_page(CALENDAR_URL, done.get("calendar_url"))
@@ -214,7 +152,7 @@ def profile(announcement_id: uuid.UUID):
             else:
                 api(
                     "PATCH",
-                    _path(announcement_id, "/matchmaking/participants/me"),
+                    reads.path(announcement_id, "/matchmaking/participants/me"),
                     json=form.payload(),
                 )
                 flash(_("Your participation profile is saved."), "success")
@@ -230,53 +168,20 @@ def profile(announcement_id: uuid.UUID):
 # --- Requests in and out ---
 
 
-def _directory(announcement_id) -> dict[str, dict]:
-    """The event's participants by id (the API lists them a page of 100 at a time)."""
-    found: dict[str, dict] = {}
-    cursor = None
-    for _page_number in range(10):
-        page = api(
-            "GET",
-            _path(announcement_id, "/matchmaking/participants"),
-            params={"limit": 100, "cursor": cursor},
-        ).json()
-        found.update({str(p["id"]): p for p in page["items"]})
-        cursor = page.get("next")
-        if not cursor:
-            break
-    return found
-
-
-class NotTakingPart(Exception):
-    """The reader does not take part in the event's meetings (yet)."""
-
-    def __init__(self, announcement_id):
-        super().__init__(announcement_id)
-        self.announcement_id = announcement_id
-
-
-@bp.errorhandler(NotTakingPart)
-def _to_profile(error: NotTakingPart):
+@bp.errorhandler(reads.NotTakingPart)
+def _to_profile(error: reads.NotTakingPart):
     return redirect(url_for("meetings.profile", announcement_id=error.announcement_id))
-
-
-def _joined(announcement_id) -> dict:
-    """The reader's participation; anyone who does not take part goes to the profile form."""
-    me = _me(announcement_id)
-    if me is None:
-        raise NotTakingPart(announcement_id)
-    return me
 
 
 @bp.get("")
 @login_required
 def home(announcement_id: uuid.UUID):
     """My meetings: requests received and sent, with what can be done with each."""
-    me = _joined(announcement_id)
-    settings = _settings(announcement_id)
-    everyone = _directory(announcement_id)
-    mine = api("GET", _path(announcement_id, "/meetings")).json()
-    slots = _slot_index(settings)
+    me = reads.joined(announcement_id)
+    settings = reads.matchmaking(announcement_id)
+    everyone = reads.directory(announcement_id)
+    mine = api("GET", reads.path(announcement_id, "/meetings")).json()
+    slots = reads.slot_index(settings)
     rows = []
     for meeting in mine:
         received = str(meeting["recipient_id"]) == str(me["id"])
@@ -307,14 +212,14 @@ def home(announcement_id: uuid.UUID):
 @login_required
 def participants(announcement_id: uuid.UUID):
     """Whom to meet: suggestions with their reasons, and every participant, filtered."""
-    me = _joined(announcement_id)
-    language = _language()
+    me = reads.joined(announcement_id)
+    language = reads.language()
     filters = {name: request.args.get(name) or None for name in FILTERS}
     invalid = False
     try:
         page = api(
             "GET",
-            _path(announcement_id, "/matchmaking/participants"),
+            reads.path(announcement_id, "/matchmaking/participants"),
             params={**filters, "cursor": request.args.get("cursor"), "limit": 50},
         ).json()
     except ApiError as error:
@@ -323,7 +228,7 @@ def participants(announcement_id: uuid.UUID):
         page, invalid = {"items": [], "next": None}, True
     suggestions = api(
         "GET",
-        _path(announcement_id, "/matchmaking/suggestions"),
+        reads.path(announcement_id, "/matchmaking/suggestions"),
         params={"lang": language, "limit": 5},
     ).json()
     return _page(
@@ -354,17 +259,17 @@ def _formats(me: dict, other: dict, online_offered: bool) -> tuple[str, ...]:
 @login_required
 def ask(announcement_id: uuid.UUID, participant_id: uuid.UUID):
     """Ask a participant for a meeting, with a reason."""
-    me = _joined(announcement_id)
-    other = _directory(announcement_id).get(str(participant_id))
+    me = reads.joined(announcement_id)
+    other = reads.directory(announcement_id).get(str(participant_id))
     if other is None:
         abort(404)
-    settings = _settings(announcement_id)
+    settings = reads.matchmaking(announcement_id)
     form = RequestForm(formats=_formats(me, other, settings["online"]))
     if form.validate_on_submit():
         try:
             api(
                 "POST",
-                _path(announcement_id, "/meetings"),
+                reads.path(announcement_id, "/meetings"),
                 json=form.payload(str(participant_id)),
             )
         except ApiError as error:
@@ -376,7 +281,7 @@ def ask(announcement_id: uuid.UUID, participant_id: uuid.UUID):
 
 
 def _meeting(announcement_id, meeting_id) -> dict:
-    return _get(_path(announcement_id, f"/meetings/{meeting_id}"))
+    return reads.get_or_404(reads.path(announcement_id, f"/meetings/{meeting_id}"))
 
 
 def free_slots(settings: dict, me: dict, other: dict, meeting: dict, taken: set) -> list[dict]:
@@ -389,7 +294,7 @@ def free_slots(settings: dict, me: dict, other: dict, meeting: dict, taken: set)
             continue
         for slot in session["slots"]:
             if slot["id"] not in taken:
-                found.append({**slot, "session_name": session_name(session, position)})
+                found.append({**slot, "session_name": reads.session_name(session, position)})
     return found
 
 
@@ -397,17 +302,19 @@ def free_slots(settings: dict, me: dict, other: dict, meeting: dict, taken: set)
 @login_required
 def accept(announcement_id: uuid.UUID, meeting_id: uuid.UUID):
     """Accept a request; when participants schedule, into a free time common to both."""
-    me = _joined(announcement_id)
+    me = reads.joined(announcement_id)
     meeting = _meeting(announcement_id, meeting_id)
     if str(meeting["recipient_id"]) != str(me["id"]):
         abort(403)
-    settings = _settings(announcement_id)
-    other = _directory(announcement_id).get(str(meeting["requester_id"])) or {"session_ids": []}
+    settings = reads.matchmaking(announcement_id)
+    other = reads.directory(announcement_id).get(str(meeting["requester_id"])) or {
+        "session_ids": []
+    }
     picking = settings["mode"] == "participants"
     form = AcceptForm()
     slots: list[dict] = []
     if picking:
-        agenda = api("GET", _path(announcement_id, "/matchmaking/agenda")).json()
+        agenda = api("GET", reads.path(announcement_id, "/matchmaking/agenda")).json()
         taken = {_slot_of(item, settings) for item in agenda["meetings"]}
         slots = free_slots(settings, me, other, meeting, taken)
         form.slot_id.choices = [(s["id"], s["id"]) for s in slots]
@@ -419,7 +326,7 @@ def accept(announcement_id: uuid.UUID, meeting_id: uuid.UUID):
     if form.validate_on_submit():
         body = {"slot_id": form.slot_id.data} if picking else {}
         try:
-            api("POST", _path(announcement_id, f"/meetings/{meeting_id}/accept"), json=body)
+            api("POST", reads.path(announcement_id, f"/meetings/{meeting_id}/accept"), json=body)
         except ApiError as error:
             _refused(form, error)
         else:
@@ -448,7 +355,7 @@ def _slot_of(agenda_item: dict, settings: dict) -> str | None:
 
 def _close(announcement_id, meeting_id, action: str, ask: dict, done: str):
     """Decline or cancel: a confirmation page first, then the API, then back to my meetings."""
-    _joined(announcement_id)
+    reads.joined(announcement_id)
     form = NoteForm()
     back = url_for("meetings.home", announcement_id=announcement_id)
     if not form.validate_on_submit():
@@ -459,7 +366,7 @@ def _close(announcement_id, meeting_id, action: str, ask: dict, done: str):
     try:
         api(
             "POST",
-            _path(announcement_id, f"/meetings/{meeting_id}/{action}"),
+            reads.path(announcement_id, f"/meetings/{meeting_id}/{action}"),
             json={"note": (form.note.data or "").strip() or None},
         )
     except ApiError as error:
@@ -516,9 +423,11 @@ def cancel(announcement_id: uuid.UUID, meeting_id: uuid.UUID):
 @login_required
 def agenda(announcement_id: uuid.UUID):
     """The reader's meetings with their times in the event's zone and the reader's."""
-    _joined(announcement_id)
+    reads.joined(announcement_id)
     found = api(
-        "GET", _path(announcement_id, "/matchmaking/agenda"), params={"tz": moments.reader_zone()}
+        "GET",
+        reads.path(announcement_id, "/matchmaking/agenda"),
+        params={"tz": moments.reader_zone()},
     ).json()
     return _page(
         "meetings/agenda.html",
@@ -537,8 +446,8 @@ def meeting_ics(announcement_id: uuid.UUID, meeting_id: uuid.UUID):
     try:
         upstream = api(
             "GET",
-            _path(announcement_id, f"/meetings/{meeting_id}/ics"),
-            params={"lang": _language()},
+            reads.path(announcement_id, f"/meetings/{meeting_id}/ics"),
+            params={"lang": reads.language()},
             headers={"Accept": "text/calendar"},
         )
     except ApiError as error:
@@ -557,7 +466,7 @@ def meeting_ics(announcement_id: uuid.UUID, meeting_id: uuid.UUID):
 @login_required
 def reset_calendar(announcement_id: uuid.UUID):
     """A new private calendar URL (the old one stops working): shown once, on the agenda."""
-    _joined(announcement_id)
+    reads.joined(announcement_id)
     back = url_for("meetings.agenda", announcement_id=announcement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -571,7 +480,7 @@ def reset_calendar(announcement_id: uuid.UUID):
             button=_("Get a new address"),
             back=back,
         )
-    done = api("POST", _path(announcement_id, "/matchmaking/participants/me/calendar-secret"))
+    done = api("POST", reads.path(announcement_id, "/matchmaking/participants/me/calendar-secret"))
     keep_for_next_page(CALENDAR_URL, done.json().get("calendar_url"))
     flash(_("Your calendar has a new address; the old one no longer works."), "success")
     return redirect(back)
