@@ -213,6 +213,15 @@ def test_a_french_sme_and_a_nanjing_lab_meet_through_the_portal(
     assert vevent.decoded("dtend") == datetime(2027, 3, 29, 8, 0, tzinfo=UTC)
     assert "Nanjing Optoelectronics Lab" in str(vevent.get("summary"))
 
+    # On paper the agenda is left alone: no navigation, no buttons.
+    claire.emulate_media(media="print")
+    expect(claire.locator(".site-header")).to_be_hidden()
+    expect(
+        claire.get_by_role("button", name="Obtenir une nouvelle adresse d'agenda")
+    ).to_be_hidden()
+    expect(mine.locator(f'time[datetime="{DAY}T09:30:00+02:00"]').first).to_be_visible()
+    claire.pdf(path=str(artifacts / "portal-meetings-agenda-fr.pdf"))
+
     # At phone width the agenda's rows become cards that fit the screen.
     li.set_viewport_size({"width": 375, "height": 740})
     li.reload()
