@@ -6,6 +6,9 @@ registration, and every participant by id (to name the other party of a request)
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from flask import abort
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -110,3 +113,22 @@ def joined(announcement_id) -> dict:
     if found is None:
         raise NotTakingPart(announcement_id)
     return found
+
+
+def within_working_hours(participant: dict, starts: datetime, ends: datetime) -> bool:
+    """Whether a meeting lies inside one stretch of the participant's working hours, in its own
+    zone on that day (DST included; hours such as 22:00-06:00 run past midnight), as the API
+    decides it."""
+    start, end, zone = (
+        participant.get(name) for name in ("working_hours_start", "working_hours_end", "timezone")
+    )
+    if participant.get("attendance") == "in_person" or not (start and end and zone):
+        return False
+    opening, closing, where = time.fromisoformat(start), time.fromisoformat(end), ZoneInfo(zone)
+    first_day = starts.astimezone(where).date()
+    for day in (first_day - timedelta(days=1), first_day):
+        opens = datetime.combine(day, opening, where)
+        closes_on = day + timedelta(days=1) if closing <= opening else day
+        if opens <= starts and ends <= datetime.combine(closes_on, closing, where):
+            return True
+    return False

@@ -438,3 +438,48 @@ def test_resetting_the_calendar_address_shows_the_new_one_once_and_revokes_the_o
     path = lambda url: url[url.index("/api/") :]  # noqa: E731
     assert feeds.get(path(first)).status_code == 404
     assert feeds.get(path(second.group(1))).status_code == 200
+
+
+def test_an_online_meeting_is_offered_only_times_inside_both_working_hours(
+    browser, make, news, staff
+):
+    morning = {
+        "name": {"en": "Online morning"},
+        "starts_at": f"{SUMMER_DAY}T08:00:00",
+        "ends_at": f"{SUMMER_DAY}T12:00:00",
+        "in_person": False,
+    }
+    forum = Forum(make, news, staff, sessions=[morning])
+    sme, lab = _sme(make), _lab(make)
+    hours = {"attendance": "online", "working_hours_start": "09:00"}
+    forum.join(sme, **hours, working_hours_end="18:00", timezone="Europe/Paris")
+    asked = forum.join(lab, **hours, working_hours_end="17:30", timezone="Asia/Shanghai")
+    meeting = forum.ask(sme, asked)
+    assert meeting["online"] is True
+    browser.sign_in(lab.email)
+    form = _text(browser.get(f"{forum.meetings}/{meeting['id']}/accept"))
+    offered = re.findall(r'name="slot_id" id="slot-\d+" value="([^"]+)"', form)
+    # Paris from 09:00 (summer time, UTC+2), Shanghai until 17:30 (11:30 in Paris)
+    assert offered == [forum.slot(0, i) for i in (2, 3, 4, 5, 6)]
+    assert f'datetime="{SUMMER_DAY}T09:00:00+02:00"' in form
+    assert f'datetime="{SUMMER_DAY}T15:00:00+08:00"' in form
+    assert f'datetime="{SUMMER_DAY}T08:30:00+02:00"' not in form
+    assert f'datetime="{SUMMER_DAY}T11:30:00+02:00"' not in form
+
+
+def test_a_time_the_other_party_has_booked_meanwhile_is_refused_and_said_so(browser, make, forum):
+    sme, lab = _sme(make), _lab(make)
+    sme_participant = forum.join(sme)
+    lab_participant = forum.join(lab)
+    third = make.user(make.organisation(name="Antibes Robotics"))
+    forum.join(third)
+    meeting = forum.ask(sme, lab_participant)
+    # the SME takes the first Friday slot with someone else while the lab is deciding
+    forum.accept(sme, forum.ask(third, sme_participant), forum.slot(0, 0))
+
+    browser.sign_in(lab.email)
+    accept = f"{forum.meetings}/{meeting['id']}/accept"
+    refused = browser.submit(accept, {"slot_id": forum.slot(0, 0)})
+    assert refused.status_code == 200
+    assert "该时间已被预约。" in _text(refused)  # said in the lab's Chinese
+    assert forum.requests(lab)[0]["status"] == "requested"

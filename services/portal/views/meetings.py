@@ -285,16 +285,23 @@ def _meeting(announcement_id, meeting_id) -> dict:
 
 
 def free_slots(settings: dict, me: dict, other: dict, meeting: dict, taken: set) -> list[dict]:
-    """Slots the two might meet in: sessions both attend, in the meeting's format, not already
-    on the reader's agenda. The API checks the rest (working hours, the other's bookings)."""
+    """Slots the two might meet in: sessions both attend, in the meeting's format, inside both
+    parties' working hours when online, not already on the reader's agenda. The API checks the
+    rest (the other's bookings, tables, breaks) and says why it refuses."""
     shared = set(me["session_ids"]) & set(other["session_ids"])
     found = []
     for position, session in enumerate(settings["sessions"], 1):
         if session["id"] not in shared or (not meeting["online"] and not session["in_person"]):
             continue
         for slot in session["slots"]:
-            if slot["id"] not in taken:
-                found.append({**slot, "session_name": reads.session_name(session, position)})
+            if slot["id"] in taken:
+                continue
+            starts, ends = (moments.parse(slot[end]["utc"]) for end in ("starts_at", "ends_at"))
+            if meeting["online"] and not all(
+                reads.within_working_hours(party, starts, ends) for party in (me, other)
+            ):
+                continue
+            found.append({**slot, "session_name": reads.session_name(session, position)})
     return found
 
 
