@@ -483,3 +483,21 @@ def test_a_time_the_other_party_has_booked_meanwhile_is_refused_and_said_so(brow
     assert refused.status_code == 200
     assert "该时间已被预约。" in _text(refused)  # said in the lab's Chinese
     assert forum.requests(lab)[0]["status"] == "requested"
+
+
+def test_when_the_organiser_schedules_accepting_picks_no_time(browser, make, news, staff):
+    forum = Forum(make, news, staff, mode="organiser")
+    sme, lab = _sme(make), _lab(make)
+    forum.join(sme)
+    meeting = forum.ask(sme, forum.join(lab))
+    browser.sign_in(lab.email)
+    assert 'href="' + forum.meetings + '"' in _text(browser.get(forum.page))  # "My meetings"
+    accept = f"{forum.meetings}/{meeting['id']}/accept"
+    form = _text(browser.get(accept))
+    assert 'name="slot_id"' not in form and "主办方会将已接受的洽谈排入日程" in form
+    done = browser.submit(accept, {})
+    assert done.status_code == 302 and done.headers["Location"] == forum.meetings
+    (accepted,) = forum.requests(lab)
+    assert accepted["status"] == "accepted" and accepted["slot_id"] is None
+    assert "主办方将为其安排时间。" in _text(browser.get(forum.meetings))
+    assert "您的日程中还没有洽谈" in _text(browser.get(f"{forum.meetings}/agenda"))

@@ -366,7 +366,8 @@ def _close(announcement_id, meeting_id, action: str, ask: dict, done: str):
     form = NoteForm()
     back = url_for("meetings.home", announcement_id=announcement_id)
     if not form.validate_on_submit():
-        flash(problem("bad_request") if form.csrf_token.errors else _("The note is too long."))
+        message = problem("bad_request") if form.csrf_token.errors else _("The note is too long.")
+        flash(message, "error")
         return redirect(back)
     if not confirmation.confirmed():
         return confirmation.ask(back=back, **ask)
