@@ -1,4 +1,5 @@
-"""What the B2B meeting pages read from the announcements API, as the signed-in reader.
+"""What the B2B meeting pages read from the announcements API, as the signed-in reader, and
+the frame every one of them renders in.
 
 The event, its meeting settings (sessions and slots), the reader's own participation and
 registration, and every participant by id (to name the other party of a request).
@@ -9,15 +10,25 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort
+from flask import abort, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from shared.i18n import pick
 
 from . import moments
 from .api_client import ApiError, announcements
 from .auth import api
+
+STATUS_LABELS = {
+    "requested": _l("Awaiting an answer"),
+    "accepted": _l("Meeting accepted"),
+    "declined": _l("Request declined"),
+    "cancelled": _l("Cancelled"),
+}
+# Where the private calendar URL waits, server-side, for the one page that shows it.
+CALENDAR_URL = "meetings.calendar_url"
 
 
 def language() -> str:
@@ -132,3 +143,22 @@ def within_working_hours(participant: dict, starts: datetime, ends: datetime) ->
         if opens <= starts and ends <= datetime.combine(closes_on, closing, where):
             return True
     return False
+
+
+def to_profile(error: NotTakingPart):
+    """Anyone not taking part yet is sent to the form that lets them take part."""
+    return redirect(url_for("meetings.profile", announcement_id=error.announcement_id))
+
+
+def page(template: str, announcement_id, **context):
+    """A meeting page with the event (its title links back) and the reader's zone."""
+    item = context.pop("item", None) or event(announcement_id)
+    return render_template(
+        template,
+        item=item,
+        title=pick(item["title"], language()),
+        announcement_id=announcement_id,
+        status_labels=STATUS_LABELS,
+        zone=moments.reader_zone(),
+        **context,
+    )

@@ -1,5 +1,5 @@
 """B2B meetings at an event, the participant's side: taking part with a profile, finding whom to
-meet, requests in and out, accepting into a slot, the agenda, its `.ics` and calendar feed.
+meet, requests in and out, accepting into a slot (the agenda is in meeting_agenda.py).
 
 Everything goes through the announcements API with the reader's own token: the API decides who
 may take part and what may be booked; the portal offers what can be chosen and says the API's
@@ -11,49 +11,26 @@ from __future__ import annotations
 import uuid
 
 from babel import Locale
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
-from shared.i18n import pick
 
 from .. import confirmation, i18n, moments
 from .. import meeting_reads as reads
 from ..api_client import ApiError, ApiUnavailable, projects, quietly
 from ..auth import api, current_person, keep_for_next_page, login_required, take_from_last_page
-from ..forms import EmptyForm, show_api_error
+from ..forms import show_api_error
 from ..meeting_forms import SPOKEN, AcceptForm, NoteForm, ParticipationForm, RequestForm
 from ..problem_messages import problem
 
 bp = Blueprint("meetings", __name__, url_prefix="/announcements/<uuid:announcement_id>/meetings")
 moments.install(bp)
 
-STATUS_LABELS = {
-    "requested": _l("Awaiting an answer"),
-    "accepted": _l("Meeting accepted"),
-    "declined": _l("Request declined"),
-    "cancelled": _l("Cancelled"),
-}
 FILTERS = ("country", "park", "sector", "kind", "q", "attendance")
-CALENDAR_URL = "meetings.calendar_url"
 
 
 def _refused(form, error: ApiError) -> None:
     if not show_api_error(form, error):
         flash(problem(error.code), "error")
-
-
-def _page(template: str, announcement_id, **context):
-    item = context.pop("item", None) or reads.event(announcement_id)
-    return render_template(
-        template,
-        item=item,
-        title=pick(item["title"], reads.language()),
-        announcement_id=announcement_id,
-        status_labels=STATUS_LABELS,
-        zone=moments.reader_zone(),
-        **context,
-    )
 
 
 # --- The event page's panel ---
@@ -130,7 +107,7 @@ def profile(announcement_id: uuid.UUID):
     settings = reads.matchmaking(announcement_id)
     me = reads.own_participation(announcement_id)
     if me is None and not reads.registered(announcement_id):
-        return _page("meetings/not_registered.html", announcement_id), 403
+        return reads.page("meetings/not_registered.html", announcement_id), 403
     form = ParticipationForm() if request.method == "POST" or me is None else None
     if form is None:
         form = ParticipationForm.from_profile(me)
@@ -147,7 +124,7 @@ def profile(announcement_id: uuid.UUID):
                     reads.path(announcement_id, "/matchmaking/participants"),
                     json=form.payload(),
                 ).json()
-                keep_for_next_page(CALENDAR_URL, done.get("calendar_url"))
+                keep_for_next_page(reads.CALENDAR_URL, done.get("calendar_url"))
                 flash(_("You take part in the B2B meetings of this event."), "success")
             else:
                 api(
@@ -160,7 +137,7 @@ def profile(announcement_id: uuid.UUID):
             _refused(form, error)
         else:
             return redirect(url_for("meetings.home", announcement_id=announcement_id))
-    return _page(
+    return reads.page(
         "meetings/profile.html", announcement_id, form=form, joining=me is None, settings=settings
     )
 
@@ -168,9 +145,7 @@ def profile(announcement_id: uuid.UUID):
 # --- Requests in and out ---
 
 
-@bp.errorhandler(reads.NotTakingPart)
-def _to_profile(error: reads.NotTakingPart):
-    return redirect(url_for("meetings.profile", announcement_id=error.announcement_id))
+bp.register_error_handler(reads.NotTakingPart, reads.to_profile)
 
 
 @bp.get("")
@@ -194,7 +169,7 @@ def home(announcement_id: uuid.UUID):
                 "slot": slots.get(meeting.get("slot_id") or ""),
             }
         )
-    return _page(
+    return reads.page(
         "meetings/home.html",
         announcement_id,
         me=me,
@@ -203,7 +178,7 @@ def home(announcement_id: uuid.UUID):
         sent=[r for r in rows if not r["received"] and r["status"] == "requested"],
         accepted=[r for r in rows if r["status"] == "accepted"],
         closed=[r for r in rows if r["status"] in ("declined", "cancelled")],
-        calendar_url=take_from_last_page(CALENDAR_URL),
+        calendar_url=take_from_last_page(reads.CALENDAR_URL),
         note_form=NoteForm(),
     )
 
@@ -231,7 +206,7 @@ def participants(announcement_id: uuid.UUID):
         reads.path(announcement_id, "/matchmaking/suggestions"),
         params={"lang": language, "limit": 5},
     ).json()
-    return _page(
+    return reads.page(
         "meetings/participants.html",
         announcement_id,
         me=me,
@@ -277,7 +252,7 @@ def ask(announcement_id: uuid.UUID, participant_id: uuid.UUID):
         else:
             flash(_("Your request is sent. You will be told of the answer."), "success")
             return redirect(url_for("meetings.home", announcement_id=announcement_id))
-    return _page("meetings/request.html", announcement_id, form=form, other=other, me=me)
+    return reads.page("meetings/request.html", announcement_id, form=form, other=other, me=me)
 
 
 def _meeting(announcement_id, meeting_id) -> dict:
@@ -338,9 +313,9 @@ def accept(announcement_id: uuid.UUID, meeting_id: uuid.UUID):
             _refused(form, error)
         else:
             flash(_("The meeting is accepted."), "success")
-            target = "meetings.agenda" if picking else "meetings.home"
+            target = "meeting_agenda.agenda" if picking else "meetings.home"
             return redirect(url_for(target, announcement_id=announcement_id))
-    return _page(
+    return reads.page(
         "meetings/accept.html",
         announcement_id,
         form=form,
@@ -422,73 +397,3 @@ def cancel(announcement_id: uuid.UUID, meeting_id: uuid.UUID):
         },
         _("The meeting is cancelled."),
     )
-
-
-# --- The agenda, its calendar files and feed ---
-
-
-@bp.get("/agenda")
-@login_required
-def agenda(announcement_id: uuid.UUID):
-    """The reader's meetings with their times in the event's zone and the reader's."""
-    reads.joined(announcement_id)
-    found = api(
-        "GET",
-        reads.path(announcement_id, "/matchmaking/agenda"),
-        params={"tz": moments.reader_zone()},
-    ).json()
-    return _page(
-        "meetings/agenda.html",
-        announcement_id,
-        agenda=found,
-        event_zone=found["timezone"],
-        reader=found.get("reader_timezone") or moments.reader_zone(),
-        calendar_url=take_from_last_page(CALENDAR_URL),
-    )
-
-
-@bp.get("/<uuid:meeting_id>.ics", endpoint="ics")
-@login_required
-def meeting_ics(announcement_id: uuid.UUID, meeting_id: uuid.UUID):
-    """One meeting as a calendar file, for its parties once it has a time."""
-    try:
-        upstream = api(
-            "GET",
-            reads.path(announcement_id, f"/meetings/{meeting_id}/ics"),
-            params={"lang": reads.language()},
-            headers={"Accept": "text/calendar"},
-        )
-    except ApiError as error:
-        if error.status == 409:
-            flash(problem(error.code), "error")
-            return redirect(url_for("meetings.home", announcement_id=announcement_id))
-        abort(404)
-    response = Response(upstream.content, mimetype="text/calendar")
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting_id}.ics"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.post("/calendar")
-@login_required
-def reset_calendar(announcement_id: uuid.UUID):
-    """A new private calendar URL (the old one stops working): shown once, on the agenda."""
-    reads.joined(announcement_id)
-    back = url_for("meetings.agenda", announcement_id=announcement_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if not confirmation.confirmed():
-        return confirmation.ask(
-            title=_("Get a new calendar address?"),
-            consequence=_(
-                "The current address stops working at once: calendars subscribed to it no longer "
-                "receive your meetings until you subscribe them to the new one."
-            ),
-            button=_("Get a new address"),
-            back=back,
-        )
-    done = api("POST", reads.path(announcement_id, "/matchmaking/participants/me/calendar-secret"))
-    keep_for_next_page(CALENDAR_URL, done.json().get("calendar_url"))
-    flash(_("Your calendar has a new address; the old one no longer works."), "success")
-    return redirect(back)
