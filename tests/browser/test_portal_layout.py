@@ -34,11 +34,12 @@ def test_on_a_phone_the_header_is_compact_and_its_menu_opens_and_navigates(
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     header = page.locator(".site-header")
     assert header.bounding_box()["height"] < 120  # was about 280 of 844 px
+    expect(page.locator(".language-switcher")).to_be_visible()  # languages stay in sight
     nav = page.locator(".main-nav")
     expect(nav).to_be_hidden()
     page.locator(".site-menu__button").click()
     expect(nav).to_be_visible()
-    expect(page.locator(".language-switcher")).to_be_visible()
+    expect(page.locator(".account-bar")).to_be_visible()
     nav.get_by_role("link", name=projects, exact=True).click()
     expect(page).to_have_url(re.compile(r"/projects$"))
     expect(page.locator(".main-nav")).to_be_hidden()  # closed again on the next page
