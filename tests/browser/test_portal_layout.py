@@ -113,7 +113,7 @@ def sink():
 
 
 def test_the_delivery_log_has_its_own_tab_with_request_and_response_bodies(
-    chromium, portal_url, members_app, platform, sink
+    chromium, portal_url, members_app, platform, sink, artifacts
 ):
     from tests.members.factories import Factories
 
@@ -157,6 +157,7 @@ def test_the_delivery_log_has_its_own_tab_with_request_and_response_bodies(
     expect(response_body).to_be_visible()
     assert response_body.inner_text() == '{"received": true}'
     expect(page.locator(".attempt__line")).to_contain_text("HTTP 200")
+    page.screenshot(path=str(artifacts / "portal-deliveries-phone-zh.png"), full_page=True)
     context.close()
 
 
