@@ -35,6 +35,8 @@ def test_on_a_phone_the_header_is_compact_and_its_menu_opens_and_navigates(
     header = page.locator(".site-header")
     assert header.bounding_box()["height"] < 120  # was about 280 of 844 px
     expect(page.locator(".language-switcher")).to_be_visible()  # languages stay in sight
+    # The verification's notification is unread: the closed menu's button says so.
+    expect(page.locator(".site-menu__button .badge--count")).to_have_text(re.compile(r"^1\b"))
     nav = page.locator(".main-nav")
     expect(nav).to_be_hidden()
     page.locator(".site-menu__button").click()
