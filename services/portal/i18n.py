@@ -85,6 +85,43 @@ def country_choices(language: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: pair[1])
 
 
+# Regions of the country picker (UN M49 continents); the two parks' countries come first.
+PARK_COUNTRIES = ("FR", "CN")
+_REGIONS = {
+    "150": """AD AL AT AX BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT
+        JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA""",
+    "142": """AE AF AM AZ BD BH BN BT CN GE HK ID IL IN IQ IR JO JP KG KH KP KR KW KZ LA LB LK MM
+        MN MO MV MY NP OM PH PK PS QA SA SG SY TH TJ TL TM TR TW UZ VN YE""",
+    "019": """AG AI AR AW BB BL BM BO BQ BR BS BV BZ CA CL CO CR CU CW DM DO EC FK GD GF GL GP GS
+        GT GY HN HT JM KN KY LC MF MQ MS MX NI PA PE PM PR PY SR SV SX TC TT US UY VC VE VG
+        VI""",
+    "002": """AO BF BI BJ BW CD CF CG CI CM CV DJ DZ EG EH ER ET GA GH GM GN GQ GW IO KE KM LR LS
+        LY MA MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TF TG TN TZ UG
+        YT ZA ZM ZW""",
+    "009": """AS AU CC CK CX FJ FM GU HM KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV UM VU WF
+        WS""",
+    "AQ": "AQ",
+}
+REGION_OF = {code: region for region, codes in _REGIONS.items() for code in codes.split()}
+
+
+def country_groups(
+    choices: list[tuple[str, str]], language: str
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The picker's countries in groups: the two parks' countries, then each continent, each
+    named in `language`; the order of `choices` is kept inside a group."""
+    names = Locale.parse(babel_locale(language)).territories
+    parks = [c for c in choices if c[0] in PARK_COUNTRIES]
+    parks.sort(key=lambda c: PARK_COUNTRIES.index(c[0]))
+    groups = [(_("Countries of the two parks"), parks)] if parks else []
+    for region in _REGIONS:
+        members = [c for c in choices if REGION_OF.get(c[0]) == region]
+        members = [c for c in members if c[0] not in PARK_COUNTRIES]
+        if members:
+            groups.append((names.get(region, region), members))
+    return groups
+
+
 def picked_language(text: dict | None, language: str) -> str | None:
     """The language `pick(text, language)` answers in (None when there is no text)."""
     for code in fallback_order(language):

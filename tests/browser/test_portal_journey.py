@@ -64,6 +64,7 @@ def _publish_a_project(page, base) -> str:
     form.get_by_role("button", name="Save as a draft").click()
     expect(page.locator("#title_en-error")).to_be_visible()  # the title is missing
     form.get_by_label("Title in English", exact=True).fill("Photonic chips for 6G links")
+    form.get_by_role("group", name="Title", exact=True).get_by_text("中文").click()  # its tab
     form.get_by_label("Title in Chinese", exact=True).fill("面向6G链路的光子芯片")
     form.get_by_label("Summary in English", exact=True).fill("Lasers on silicon for 6G.")
     form.get_by_label("Microelectronics").first.check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -57,6 +58,7 @@ def test_anonymous_visitors_and_plain_members_are_kept_out(browser, make):
     browser.sign_in(make.user(org).email)
     assert browser.get(PAGE).status_code == 403
     assert browser.get(f"{PAGE}/00000000-0000-0000-0000-000000000000").status_code == 403
+    assert browser.get(f"{PAGE}/00000000-0000-0000-0000-000000000000/deliveries").status_code == 403
     refused = browser.submit(PAGE, _endpoint_form(), page="/my-organisation")
     assert refused.status_code == 403
 
@@ -120,23 +122,32 @@ def test_an_endpoint_is_created_tested_replayed_rotated_disabled_and_deleted(
     listing = browser.get(PAGE).get_data(as_text=True)
     assert sink.url in listing and secret not in listing and "organisation.verified" in listing
     endpoint_page = f"{PAGE}/{endpoint_id}"
-    assert "Nothing sent yet." in browser.get(endpoint_page).get_data(as_text=True)
+    log_page = f"{endpoint_page}/deliveries"  # the delivery log has a tab of its own
+    settings = browser.get(endpoint_page).get_data(as_text=True)
+    assert f'href="{log_page}"' in settings and "Nothing sent yet." not in settings
+    assert "Nothing sent yet." in browser.get(log_page).get_data(as_text=True)
 
     sent = browser.submit(f"{endpoint_page}/test", {}, page=endpoint_page)
-    assert sent.status_code == 302
+    assert sent.status_code == 302 and sent.headers["Location"] == log_page
     wait_until(lambda: len(sink.requests) == 1, timeout=20)
     first = sink.requests[0]
     assert json.loads(first["body"])["type"] == "webhook.test" and _signed_by(secret, first)
     log = wait_until(
-        lambda: (p := browser.get(endpoint_page).get_data(as_text=True)) and "HTTP 200" in p and p
+        lambda: (p := browser.get(log_page).get_data(as_text=True)) and "HTTP 200" in p and p
     )
     assert "webhook.test" in log and "Delivered" in log
+    # The request's body as the receiver got it, and the receiver's answer as stored.
+    sent_body = json.loads(first["body"])
+    request_body = re.search(r'delivery__request".*?<code>(.*?)</code>', log, re.S).group(1)
+    assert json.loads(html.unescape(request_body)) == sent_body
+    response = re.search(r'delivery__response".*?<code>(.*?)</code>', log, re.S).group(1)
+    assert response == "ok"  # what the sink answered
 
     message_id = {k.lower(): v for k, v in first["headers"].items()}["webhook-id"]
     replayed = browser.submit(
         f"{endpoint_page}/messages/{message_id}/replay", {}, page=endpoint_page
     )
-    assert replayed.status_code == 302
+    assert replayed.status_code == 302 and replayed.headers["Location"] == log_page
     wait_until(lambda: len(sink.requests) == 2, timeout=20)
     again = {k.lower(): v for k, v in sink.requests[1]["headers"].items()}
     assert again["webhook-id"] == message_id
@@ -181,6 +192,7 @@ def test_an_admin_cannot_see_or_change_another_organisations_endpoint(browser, m
     assert "hooks.example.org/theirs" not in browser.get(PAGE).get_data(as_text=True)
     target = f"{PAGE}/{endpoint['id']}"
     assert browser.get(target).status_code == 404
+    assert browser.get(f"{target}/deliveries").status_code == 404
     for action in ("test", "disable", "rotate", "delete"):
         response = browser.submit(f"{target}/{action}", {}, page=PAGE)
         assert response.status_code == 404, action
@@ -195,6 +207,16 @@ def test_a_garbled_cursor_starts_the_list_again(browser, make):
     browser.sign_in(make.admin(make.organisation()).email)
     response = browser.get(f"{PAGE}?cursor=garbage")
     assert response.status_code == 302 and response.headers["Location"] == PAGE
+
+
+def test_a_garbled_cursor_starts_the_delivery_log_again(browser, make, platform):
+    org = make.organisation()
+    admin = make.admin(org)
+    endpoint = _their_endpoint(platform, make, admin, org)
+    browser.sign_in(admin.email)
+    log_page = f"{PAGE}/{endpoint['id']}/deliveries"
+    response = browser.get(f"{log_page}?cursor=garbage")
+    assert response.status_code == 302 and response.headers["Location"] == log_page
 
 
 def _their_endpoint(platform, make, admin, org, **body) -> dict:

@@ -86,6 +86,7 @@ def init_app(app: Flask) -> None:
             "pending_registrations": standing.pending_registrations,
             "label": lambda kind, code: i18n.label(kind, code, language),
             "country_name": lambda code: i18n.country_name(code, language),
+            "country_groups": lambda choices: i18n.country_groups(choices, language),
             "pick": lambda text: pick(text, language),
             "fallback_note": lambda text: i18n.fallback_note(text, language),
             "lang_of": lambda text: i18n.lang_attribute(text, language),

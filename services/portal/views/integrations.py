@@ -7,6 +7,7 @@ of another organisation's endpoint is simply not found by the API.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -156,25 +157,9 @@ def _endpoint_page(
     recover: RecoverForm | None = None,
 ):
     endpoint = api("GET", _path(f"/{endpoint_id}")).json()
-    cursor = request.args.get("cursor") or None
-    try:
-        messages = api(
-            "GET", _path(f"/{endpoint_id}/messages"), params={"limit": PAGE_SIZE, "cursor": cursor}
-        ).json()
-    except ApiError as error:
-        if cursor and error.status in (400, 422):
-            return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
-        raise
-    attempts = api("GET", _path(f"/{endpoint_id}/attempts"), params={"limit": 100}).json()
-    last_attempt: dict[str, dict] = {}
-    for attempt in attempts["items"]:  # newest first: keep each message's latest
-        last_attempt.setdefault(attempt["message_id"], attempt)
     page = render_template(
         "integrations/endpoint.html",
         endpoint=endpoint,
-        messages=messages,
-        last_attempt=last_attempt,
-        cursor=cursor,
         secret=secret,
         rotated=rotated,
         overlap=OVERLAP_HOURS,
@@ -200,6 +185,48 @@ def endpoint(endpoint_id: uuid.UUID):
     return _endpoint_page(endpoint_id)
 
 
+@bp.get("/<uuid:endpoint_id>/deliveries")
+@org_admin_required
+def deliveries(endpoint_id: uuid.UUID):
+    """The delivery log, on its own tab: each message (the request's body) and every attempt
+    at it, newest first, with the receiver's status and response body as stored."""
+    endpoint = api("GET", _path(f"/{endpoint_id}")).json()
+    cursor = request.args.get("cursor") or None
+    try:
+        messages = api(
+            "GET", _path(f"/{endpoint_id}/messages"), params={"limit": PAGE_SIZE, "cursor": cursor}
+        ).json()
+    except ApiError as error:
+        if cursor and error.status in (400, 422):
+            return redirect(url_for("integrations.deliveries", endpoint_id=endpoint_id))
+        raise
+    attempts = api("GET", _path(f"/{endpoint_id}/attempts"), params={"limit": 100}).json()
+    tries: dict[str, list[dict]] = {}
+    for attempt in attempts["items"]:  # newest first
+        tries.setdefault(attempt["message_id"], []).append(attempt)
+    for message in messages["items"]:
+        if message["attempt_count"] and message["id"] not in tries:  # older than the 100 above
+            tries[message["id"]] = api(
+                "GET", _path(f"/{endpoint_id}/attempts"), params={"message_id": message["id"]}
+            ).json()["items"]
+    return render_template(
+        "integrations/deliveries.html",
+        endpoint=endpoint,
+        messages=messages,
+        tries=tries,
+        cursor=cursor,
+        bodies={m["id"]: _request_body(m.get("payload")) for m in messages["items"]},
+        action=EmptyForm(),
+    )
+
+
+def _request_body(payload) -> str:
+    """The message as the receiver gets it in the standard format: its JSON, made readable."""
+    if payload is None:
+        return ""
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
 def _answered(form, method: str, suffix: str, **kwargs):
     """The API's answer to what the form asks of the endpoint; None when it refuses, the
     refusal shown next to its field or flashed. An endpoint that is not found is a 404."""
@@ -213,14 +240,21 @@ def _answered(form, method: str, suffix: str, **kwargs):
         return None
 
 
-def _act(endpoint_id: uuid.UUID, method: str, suffix: str, done: str, **kwargs):
-    """One change of an endpoint from a button; a refusal said at the top of the page."""
+def _act(
+    endpoint_id: uuid.UUID,
+    method: str,
+    suffix: str,
+    done: str,
+    then: str = "integrations.endpoint",
+    **kwargs,
+):
+    """One change of an endpoint from a button; a refusal said at the top of the page `then`."""
     form = EmptyForm()
     if form.validate_on_submit() and (
         _answered(form, method, f"/{endpoint_id}{suffix}", **kwargs) is not None
     ):
         flash(done, "success")
-    return redirect(url_for("integrations.endpoint", endpoint_id=endpoint_id))
+    return redirect(url_for(then, endpoint_id=endpoint_id))
 
 
 @bp.post("/<uuid:endpoint_id>/test")
@@ -231,6 +265,7 @@ def send_test(endpoint_id: uuid.UUID):
         "POST",
         "/test",
         _("A test event is on its way. Reload the page to see its delivery."),
+        then="integrations.deliveries",
     )
 
 
@@ -242,6 +277,7 @@ def replay(endpoint_id: uuid.UUID, message_id: str):
         "POST",
         f"/messages/{message_id}/replay",
         _("The message is sent again, with the same webhook-id."),
+        then="integrations.deliveries",
     )
 
 
