@@ -131,7 +131,7 @@ def test_a_french_sme_and_a_nanjing_lab_meet_through_the_portal(
         page.get_by_label("Ce que vous proposez, en français").fill("Capteurs photoniques")
         page.get_by_label("Ce que vous cherchez, en anglais").fill("A research lab in Nanjing")
         page.get_by_label("Pays où vous cherchez des partenaires").select_option("CN")
-        page.get_by_label("En personne", exact=True).check()
+        page.get_by_label("En présentiel", exact=True).check()
         page.get_by_label(re.compile("^Tables du matin")).check()
 
     _take_part(
@@ -152,7 +152,7 @@ def test_a_french_sme_and_a_nanjing_lab_meet_through_the_portal(
     def chinese_profile(page):
         page.locator("#offers_zh").fill("光子芯片测试")
         page.locator("#offers_en").fill("Photonic chip testing")
-        page.get_by_label("现场", exact=True).check()
+        page.get_by_label("线下", exact=True).check()
         page.get_by_label(re.compile("^上午洽谈")).check()
 
     _take_part(
