@@ -104,6 +104,8 @@ class Database:
         self.session = scoped_session(self._factory)
         # The outbox checks each event against the catalogue before the write commits.
         self.validate_event: Callable[[dict], object] = _validate_against_catalogue
+        # Called with every engine this handle builds (shared.data_version listens on it).
+        self._engine_hooks: list[Callable[[Engine], None]] = []
         event.listen(self._factory, "after_commit", self._after_commit)
         event.listen(self._factory, "after_soft_rollback", self._after_rollback)
 
@@ -124,7 +126,15 @@ class Database:
             self.session.remove()
             self.engine.dispose()
         self.engine = build_engine(url)
+        for hook in self._engine_hooks:
+            hook(self.engine)
         self._factory.configure(bind=self.engine)
+
+    def on_engine(self, hook: Callable[[Engine], None]) -> None:
+        """Run `hook` on the engine now, if any, and on every engine built after."""
+        self._engine_hooks.append(hook)
+        if self.engine is not None:
+            hook(self.engine)
 
     def init_app(self, app) -> None:
         self.configure(app.config["DATABASE_URL"])

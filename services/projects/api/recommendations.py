@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared import policy
 from shared.auth import authenticated
+from shared.data_version import AnswerCache
 from shared.organisation_status import DRAFTS, MEMBERS_ONLY
 
 from ..domain import matchmaking
-from ..models import db
+from ..models import db, matchmaking_version
 from ..schemas import RecommendationArgs, RecommendedPartnerOut, RecommendedProjectOut
 from .common import language
 
 blp = Blueprint("recommendations", __name__, description="Matchmaking")
+
+
+def answers() -> AnswerCache:
+    """This app's kept recommendations (domain/matchmaking.py), valid while no write came."""
+    kept = current_app.extensions.get("matchmaking_answers")
+    if kept is None:
+        kept = current_app.extensions["matchmaking_answers"] = AnswerCache(
+            matchmaking_version.current
+        )
+    return kept
 
 
 @blp.route("/organisations/<uuid:organisation_id>/recommended-projects")
@@ -30,6 +42,7 @@ class RecommendedProjects(MethodView):
             organisation_id,
             limit=args["limit"],
             language=language(args["lang"]),
+            answers=answers(),
         )
 
 
@@ -46,4 +59,5 @@ class RecommendedPartners(MethodView):
             project_id,
             limit=args["limit"],
             language=language(args["lang"]),
+            answers=answers(),
         )
