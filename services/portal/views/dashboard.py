@@ -1,60 +1,94 @@
-"""The signed-in person's dashboard: notifications, projects, recommendations, events ahead."""
+"""The signed-in person's dashboard: notifications, projects, recommendations, events ahead.
+
+One read per service, at once: projects' dashboard read (the organisation's projects, open
+calls that fit it, partners for its newest open or active project) and notifications' latest
+items with the unread count go out together on `api_client.start_all`'s threads while this
+thread reads the events ahead from announcements. A panel whose service fails is empty (or
+says so), the others still show.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template
+from flask_babel import get_locale
 
-from ..api_client import ApiError, ApiUnavailable, quietly
+from ..api_client import ApiError, ApiUnavailable, Call, start_all
 from ..api_client import notifications as notifications_api
 from ..api_client import projects as projects_api
-from ..auth import api, current_person, login_required
-from . import announcements, projects
+from ..auth import access_token, current_person, login_required
+from . import announcements
 
 log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 SHOWN = 5
+NO_PROJECTS = {
+    "projects": [],
+    "recommended_projects": [],
+    "seeking": None,
+    "recommended_partners": [],
+}
 
 
-def _latest_notifications() -> list[dict] | None:
-    """The newest notifications; None (the panel says so) while notifications does not answer."""
-    try:
-        return api("GET", notifications_api("/inbox"), params={"limit": SHOWN}).json()["items"]
-    except (ApiUnavailable, ApiError) as exc:
-        log.warning("dashboard without notifications: %s", exc.__class__.__name__)
+def _calls(person: dict, language: str) -> dict[str, Call]:
+    calls = {"inbox": Call(notifications_api("/inbox/latest"), {"limit": SHOWN})}
+    if person.get("organisation_id"):
+        path = projects_api(f"/organisations/{person['organisation_id']}/dashboard")
+        calls["projects"] = Call(path, {"limit": SHOWN, "lang": language})
+    return calls
+
+
+def _as_person(calls: dict[str, Call], language: str, events):
+    """The calls' outcomes as the signed-in person, and `events()` read meanwhile; calls refused
+    for an expired token go again once with a refreshed one (as `auth.api` does)."""
+    token = access_token()
+    pending = start_all(calls, token=token, language=language)
+    ahead = events()
+    outcomes = pending.results()
+    expired = {
+        name: calls[name]
+        for name, outcome in outcomes.items()
+        if isinstance(outcome, ApiError) and outcome.status == 401
+    }
+    if expired and token is not None:
+        token = access_token(force_refresh=True)
+        if token is None:
+            raise outcomes[next(iter(expired))]
+        outcomes |= start_all(expired, token=token, language=language).results()
+    for outcome in outcomes.values():
+        if isinstance(outcome, ApiError) and outcome.status == 401:
+            raise outcome  # signed out meanwhile: the portal's handler asks to sign in
+    return outcomes, ahead
+
+
+def _json(outcome, panel: str):
+    if isinstance(outcome, ApiError | ApiUnavailable):
+        log.warning("dashboard without %s: %s", panel, outcome.__class__.__name__)
         return None
-
-
-def _partners_for(mine: list[dict]) -> tuple[dict | None, list[dict]]:
-    """Organisations that fit the newest of the organisation's projects seeking partners."""
-    seeking = next((p for p in mine if p["state"] in ("open", "active")), None)
-    if seeking is None:
-        return None, []
-    try:
-        found = api(
-            "GET",
-            projects_api(f"/projects/{seeking['id']}/recommended-partners"),
-            params={"limit": SHOWN},
-        ).json()
-    except (ApiUnavailable, ApiError) as exc:
-        log.warning("dashboard without partner suggestions: %s", exc.__class__.__name__)
-        return seeking, []
-    return seeking, found
+    return outcome.json()
 
 
 @bp.get("", endpoint="index")
 @login_required
 def index():
     person = current_person()
-    mine = quietly(lambda: projects.my_projects(SHOWN)) if person.get("organisation_id") else []
-    seeking, partners = _partners_for(mine)
+    language = str(get_locale())
+    outcomes, events = _as_person(
+        _calls(person, language), language, lambda: announcements.upcoming_events(3)
+    )
+    inbox = _json(outcomes["inbox"], "notifications")
+    if inbox is not None:
+        g.unread_count = inbox["unread"]  # the header's badge: no call of its own
+    panels = NO_PROJECTS
+    if "projects" in outcomes:
+        panels = _json(outcomes["projects"], "projects") or panels
     return render_template(
         "dashboard/index.html",
-        notifications=_latest_notifications(),
-        mine=mine,
-        recommended=quietly(lambda: projects.recommended(SHOWN)),
-        seeking=seeking,
-        partners=partners,
-        events=announcements.upcoming_events(3),
+        notifications=inbox["items"] if inbox is not None else None,
+        mine=panels["projects"],
+        recommended=panels["recommended_projects"],
+        seeking=panels["seeking"],
+        partners=panels["recommended_partners"],
+        events=events,
     )
