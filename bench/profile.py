@@ -18,10 +18,10 @@ import uuid
 os.environ.setdefault("BENCH_QUICK", "1")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
-from pyinstrument import Profiler  # noqa: E402
+from pyinstrument import Profiler
 
-from bench import databases  # noqa: E402
-from bench import projects_search as ps  # noqa: E402
+from bench import databases
+from bench import projects_search as ps
 
 
 def _profile(client, label: str, url: str, headers: dict, repetitions: int) -> None:
@@ -95,7 +95,42 @@ def projects(repetitions: int) -> None:
     jwks.server.shutdown()
 
 
-PROFILES = {"projects": projects}
+def members(repetitions: int) -> None:
+    """The directory rendered (no-cache: what a signed-in reader costs, less the token)."""
+    from bench import members_directory as md
+    from bench.organisations import fill
+
+    with (
+        databases.temporary_dir("bench-profile-") as tmp,
+        databases.service_database("members", tmp) as url,
+    ):
+        from shared.db import build_engine
+
+        engine = build_engine(url)
+        fill(engine, 10_000, seed=1)
+        engine.dispose()
+        os.environ.update(
+            {
+                "MEMBERS_DATABASE_URL": url,
+                "VAR_DIR": str(tmp / "var"),
+                "LOG_JSON": "true",
+                "LOG_LEVEL": "WARNING",
+            }
+        )
+        from services.members import create_app
+
+        client = create_app().test_client()
+        for name, query in md.SEARCHES.items():
+            _profile(
+                client,
+                f"{name} (rendered)",
+                f"{md.PREFIX}/directory?{query}",
+                md.RENDERED,
+                repetitions,
+            )
+
+
+PROFILES = {"projects": projects, "members": members}
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "projects"
