@@ -24,6 +24,7 @@ BENCHMARKS = (
     "events",
     "fanout",
     "meetings",
+    "portal",
 )
 
 

@@ -87,9 +87,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, env: dict | None = None, workers: int = 2, pythonpath: str = ""):
-    """gunicorn with `workers` sync workers on a free port; yields the base URL."""
-    port = free_port()
+def gunicorn(
+    app_spec: str,
+    env: dict | None = None,
+    workers: int = 2,
+    pythonpath: str = "",
+    port: int | None = None,
+):
+    """gunicorn with `workers` sync workers on `port` (a free one by default); yields the base
+    URL."""
+    port = port or free_port()
     command = [
         str(BIN / "gunicorn"),
         "-w",
