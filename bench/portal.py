@@ -175,7 +175,8 @@ def main() -> None:
     from services.members import demo
 
     print("== portal pages, signed in as a demo organisation's admin (16 connections) ==")
-    seconds = databases.seconds()
+    # Pages take up to seconds on a busy machine: loads long enough to see many of them.
+    seconds = max(databases.seconds(), 8.0)
     env = {
         **os.environ,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
@@ -211,6 +212,7 @@ def main() -> None:
                         (before.rps + after.rps) / 2, (before.p99_ms + after.p99_ms) / 2, 0
                     )
                     report(f"{name}{note}", result, beside, AIMS[name])
+                    # nan (no request completed in wrk's time) is no answer: not met either.
                     verdict = "met" if result.p99_ms < P99_AIM_MS else "NOT met"
                     print(f"  {name}: p99 aim under {P99_AIM_MS} ms: {verdict}", flush=True)
 

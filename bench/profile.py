@@ -130,7 +130,41 @@ def members(repetitions: int) -> None:
             )
 
 
-PROFILES = {"projects": projects, "members": members}
+def portal(repetitions: int) -> None:
+    """A demo admin's portal pages, the portal in process, `make run`'s APIs behind it."""
+    from bench import portal as bp
+    from services.members import demo
+
+    env = {**os.environ, "REDIS_URL": os.environ.get("BENCH_REDIS_URL", bp.REDIS_URL)}
+    with (
+        databases.temporary_dir("bench-profile-") as tmp,
+        bp.local_platform(tmp, env) as base,
+    ):
+        api_url = f"http://127.0.0.1:{base}"
+        os.environ.update(
+            {
+                "VAR_DIR": str(tmp / "var"),
+                "PORTAL_API_URL": api_url,
+                "REDIS_URL": env["REDIS_URL"],
+                "LOG_LEVEL": "WARNING",
+            }
+        )
+        from services.portal import create_app
+
+        app = create_app()
+        client = app.test_client()
+        page = client.get("/sign-in").get_data(as_text=True)
+        token = bp.CSRF.search(page).group(1)
+        email = demo.ORGANISATIONS[0]["admin"]["email"]
+        signed = client.post(
+            "/sign-in", data={"csrf_token": token, "email": email, "password": demo.PASSWORD}
+        )
+        assert signed.status_code in (302, 303), signed.status_code
+        for path in ("/dashboard", "/directory", "/notifications"):
+            _profile(client, path, path, {}, repetitions)
+
+
+PROFILES = {"projects": projects, "members": members, "portal": portal}
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "projects"
