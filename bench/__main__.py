@@ -1,7 +1,9 @@
 """`python -m bench [name ...]`: run every benchmark module present, or only those named.
 
 Each module exposes `main()` and prints its figures as ratios to a ceiling measured in the same
-run. A module not written yet is skipped; naming one that does not exist is an error.
+run. A module not written yet is skipped; naming one that does not exist is an error. Load comes
+from wrk (installed when missing and run as root); without it every printed line says that the
+fallback Python client measured it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import secrets
 import sys
 import time
 
+from bench.harness import FALLBACK_MARK, MarkedLines, ensure_wrk
+
 BENCHMARKS = (
     "members_directory",
     "projects_search",
@@ -20,6 +24,7 @@ BENCHMARKS = (
     "events",
     "fanout",
     "meetings",
+    "portal",
 )
 
 
@@ -34,6 +39,9 @@ def run(names: list[str]) -> int:
     if unknown:
         print(f"no such benchmark: {', '.join(unknown)} (known: {', '.join(BENCHMARKS)})")
         return 2
+    if not ensure_wrk():
+        sys.stdout = MarkedLines(sys.stdout, FALLBACK_MARK)
+        print("wrk is not installed and could not be installed: the Python client loads instead")
     chosen = names or [n for n in BENCHMARKS if present(n)]
     skipped = [n for n in BENCHMARKS if not names and n not in chosen]
     if skipped:

@@ -1,8 +1,10 @@
 """Serve a WSGI app under gunicorn and load it, so every figure is a ratio to a ceiling.
 
 The ceiling is `bench/ceiling.py` under the same gunicorn settings in the same run, so the
-ratios hold on any machine. Load comes from `wrk` when installed (Debian package), else from a
-small asyncio client in this file.
+ratios hold on any machine. Load comes from `wrk` (Debian package, installed by `ensure_wrk` when
+missing and run as root), else from a small asyncio client in this file: that client shares the
+cores with the server under test, caps the ceiling and flatters every ratio, so while it is in use
+every line `python -m bench` prints says so (`FALLBACK_MARK`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,51 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+FALLBACK_MARK = "[python load client, not wrk: ratios flattered] "
+
+
+def ensure_wrk() -> bool:
+    """Whether wrk is on the PATH, after installing Debian's package when missing and run as root
+    (as `.ci/run` does for nginx)."""
+    if shutil.which("wrk"):
+        return True
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk missing: installing Debian's package", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        with contextlib.suppress(OSError, subprocess.CalledProcessError):
+            subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-qq", "wrk"],
+                check=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+    return shutil.which("wrk") is not None
+
+
+class MarkedLines:
+    """A text stream that starts every line written to it with `mark`."""
+
+    def __init__(self, stream, mark: str):
+        self.stream = stream
+        self.mark = mark
+        self._at_line_start = True
+
+    def write(self, text: str) -> int:
+        out = []
+        for piece in text.splitlines(keepends=True):
+            if self._at_line_start:
+                out.append(self.mark)
+            out.append(piece)
+            self._at_line_start = piece.endswith("\n")
+        self.stream.write("".join(out))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
 
 
 @dataclass
@@ -40,9 +87,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, env: dict | None = None, workers: int = 2, pythonpath: str = ""):
-    """gunicorn with `workers` sync workers on a free port; yields the base URL."""
-    port = free_port()
+def gunicorn(
+    app_spec: str,
+    env: dict | None = None,
+    workers: int = 2,
+    pythonpath: str = "",
+    port: int | None = None,
+):
+    """gunicorn with `workers` sync workers on `port` (a free one by default); yields the base
+    URL."""
+    port = port or free_port()
     command = [
         str(BIN / "gunicorn"),
         "-w",
@@ -185,6 +239,8 @@ def ceiling_beside(seconds: float = 5):
 
 def report(label: str, result: Result, ceiling: Result, aim: float | None = None) -> str:
     rps_ratio, p99_ratio = result.ratio_to(ceiling)
+    if not shutil.which("wrk") and not isinstance(sys.stdout, MarkedLines):
+        label = FALLBACK_MARK + label  # a module run on its own, not through `python -m bench`
     verdict = ""
     if aim is not None:
         verdict = "  (aim {:.0%}: {})".format(aim, "met" if rps_ratio >= aim else "NOT met")

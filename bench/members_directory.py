@@ -2,7 +2,10 @@
 
 Repeated anonymous reads are answered from memory while no organisation changes
 (`shared/response_cache.py`): the figures with an aim are those a client gets, and each search is
-measured again with `Cache-Control: no-cache`, rendered every time, to show what rendering costs.
+measured again with `Cache-Control: no-cache`, which the response cache lets through to the app
+as it does a signed-in reader's request: the app answers it from the pages it keeps per process
+(`services/members/api/directory.py`), so that figure is what a signed-in reader gets, less the
+token's check.
 Each figure is a ratio to the ceiling (a bare WSGI app, same gunicorn settings, same run), loaded
 right before and right after it, since the machine's load drifts; the last lines compare the
 100,000-row ratios with the 10,000-row ones: they must not fall.
@@ -32,7 +35,7 @@ SEARCHES = {
 }
 
 
-# Every request answered by rendering, none from the stored answers (shared/response_cache.py).
+# Every request through the app, as a signed-in reader's is (not from shared/response_cache.py).
 RENDERED = {"Cache-Control": "no-cache"}
 
 

@@ -5,6 +5,11 @@ from members' JWKS document (cached, fetched again when a token names an unknown
 request needs a call to members. A token must name the platform's audience (`TOKEN_AUDIENCE`,
 one for every API, since the portal passes the person's token to each of them), and it is
 refused when members revoked access after it was issued (`shared.revocation`).
+
+A signed-in client sends the same token with every request for its life: each process keeps the
+claims of the tokens it verified (`VerifiedTokens`) until they expire, while the key that signed
+them is still published, so a repeated request skips decoding and the ECDSA check. Revocation is
+checked on every request, kept claims or not.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import jwt
+from cachetools import LRUCache
 from flask import Flask, current_app, g, request
 
 from shared.errors import Unauthorized
@@ -163,6 +169,36 @@ def verify_token(token: str, key_source: KeySource, issuer: str, audience: str) 
         raise Unauthorized("The access token is not valid.") from exc
 
 
+class VerifiedTokens:
+    """Claims of tokens this process verified, by token, each until its `exp`.
+
+    A kept token is accepted only while the key source still gives, for its `kid`, the very key
+    that verified it: a key withdrawn from members' JWKS stops its tokens here as before.
+    """
+
+    def __init__(self, key_source: KeySource, maxsize: int = 8192):
+        self.key_source = key_source
+        self._kept: LRUCache = LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()  # LRUCache reorders on every read
+
+    def verify(self, token: str, issuer: str, audience: str) -> dict:
+        with self._lock:
+            kept = self._kept.get(token)
+        if kept is not None:
+            claims, kid, key = kept
+            if time.time() < claims["exp"] and self.key_source.key_for(kid) is key:
+                return claims
+            with self._lock:
+                self._kept.pop(token, None)
+        claims = verify_token(token, self.key_source, issuer, audience)
+        kid = jwt.get_unverified_header(token)["kid"]
+        key = self.key_source.key_for(kid)
+        if isinstance(claims.get("exp"), int | float) and key is not None:
+            with self._lock:
+                self._kept[token] = (claims, kid, key)
+        return claims
+
+
 def init_app(app: Flask, key_source: KeySource | None = None, revocations=None) -> None:
     """Read the bearer token (if any) of every request into `g.caller`.
 
@@ -172,6 +208,7 @@ def init_app(app: Flask, key_source: KeySource | None = None, revocations=None) 
     source = key_source or JwksKeySource(app.config["JWKS_URL"])
     app.extensions["auth_key_source"] = source
     app.extensions["revocations"] = revocations
+    verified = app.extensions["verified_tokens"] = VerifiedTokens(source)
 
     @app.before_request
     def _load_caller():
@@ -182,8 +219,8 @@ def init_app(app: Flask, key_source: KeySource | None = None, revocations=None) 
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Use an `Authorization: Bearer <token>` header.")
-        claims = verify_token(
-            token.strip(), source, app.config["TOKEN_ISSUER"], app.config["TOKEN_AUDIENCE"]
+        claims = verified.verify(
+            token.strip(), app.config["TOKEN_ISSUER"], app.config["TOKEN_AUDIENCE"]
         )
         if claims.get("typ", "access") != "access":
             raise Unauthorized("Only access tokens are accepted here.")

@@ -6,7 +6,7 @@ A web request gets its session from `db.session` and loses it at teardown; a Cel
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -92,6 +92,8 @@ class Database:
         self.engine: Engine | None = None
         self.sessions = sessionmaker(expire_on_commit=False, info={"db": self})
         self.session = scoped_session(self.sessions)
+        # Called with every engine this handle builds (shared.data_version listens on it).
+        self._engine_hooks: list[Callable[[Engine], None]] = []
 
     def configure(self, url: str) -> None:
         if self.engine is not None and str(self.engine.url) == url:
@@ -101,6 +103,14 @@ class Database:
             self.engine.dispose()
         self.engine = build_engine(url)
         self.sessions.configure(bind=self.engine)
+        for hook in self._engine_hooks:
+            hook(self.engine)
+
+    def on_engine(self, hook: Callable[[Engine], None]) -> None:
+        """Run `hook` on the engine now, if any, and on every engine built after."""
+        self._engine_hooks.append(hook)
+        if self.engine is not None:
+            hook(self.engine)
 
     def init_app(self, app) -> None:
         self.configure(app.config["DATABASE_URL"])

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared import events
+from shared.data_version import DataVersion, version_table
 from shared.db import Database, make_base, utcnow
 from shared.projections import OrganisationProjection
 from shared.revocation import revocation_table
@@ -27,6 +28,12 @@ Base = make_base()
 db = events.install(Database("projects", Base.metadata))
 # Moments from which members refused tokens (shared.revocation), kept by `access.revoked`.
 access_revocations = revocation_table(Base.metadata)
+# Bumped by every transaction writing what matchmaking reads: recommendations computed at one
+# version are reused while it holds (shared.data_version, domain/matchmaking.py).
+MATCHMAKING_TABLES = frozenset({"organisations", "projects", "project_terms", "project_partners"})
+matchmaking_version = DataVersion(
+    db, version_table(Base.metadata, "matchmaking_version"), MATCHMAKING_TABLES
+)
 
 MAX_TERM_LENGTH = 64
 # Bytewise order on PostgreSQL, as SQLite's default, so a prefix is one index range on both.

@@ -286,3 +286,25 @@ class RecommendedPartnerOut(Schema):
     organisation = fields.Dict()
     score = fields.Float()
     reasons = fields.List(fields.String())
+
+
+class DashboardArgs(Schema):
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
+
+
+class DashboardOut(Schema):
+    projects = fields.List(
+        fields.Nested(ProjectSummaryOut),
+        metadata={"description": "The organisation's newest projects, drafts included"},
+    )
+    recommended_projects = fields.List(
+        fields.Nested(RecommendedProjectOut),
+        metadata={"description": "Open calls that fit it; none until it is verified"},
+    )
+    seeking = fields.Nested(
+        ProjectSummaryOut,
+        allow_none=True,
+        metadata={"description": "Its newest open or active project, which partners are for"},
+    )
+    recommended_partners = fields.List(fields.Nested(RecommendedPartnerOut))

@@ -142,3 +142,26 @@ def test_a_write_bumps_the_version_once_and_a_failed_one_not_at_all(app, make, s
         session.flush()
         raise RuntimeError("the write fails after its flush")
     assert organisations_version() == before + 1
+
+
+def test_signed_in_readers_get_kept_pages_never_older_than_the_database(
+    client, second_worker, make, sensing
+):
+    """Past the token, a signed-in reader's directory page is kept per process too
+    (`directory._answers`), under the same version as the anonymous answers."""
+    admin = make.admin(sensing)
+    reader = make.headers(admin)
+    assert _names(client.get(DIRECTORY, headers=reader)) == ["Jiangning Smart Sensing"]
+    assert _names(second_worker.get(DIRECTORY, headers=reader)) == ["Jiangning Smart Sensing"]
+    renamed = client.patch(
+        f"/api/members/v1/organisations/{sensing.id}",
+        json={"name": "Jiangning Sensor Works"},
+        headers=reader,
+    )
+    assert renamed.status_code == 200, renamed.json
+    assert _names(second_worker.get(DIRECTORY, headers=reader)) == ["Jiangning Sensor Works"]
+    in_chinese = second_worker.get(DIRECTORY, headers={**reader, "Accept-Language": "zh"})
+    assert in_chinese.status_code == 200
+    assert (
+        second_worker.get(DIRECTORY, headers={"Authorization": "Bearer forged"}).status_code == 401
+    )

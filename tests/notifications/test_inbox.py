@@ -284,3 +284,20 @@ def test_a_deleted_account_leaves_no_inbox_behind(world):
     assert _inbox(admin) == []
     with db.transaction() as session:
         assert session.get(User, uuid.UUID(admin)) is None
+
+
+def test_the_latest_and_the_unread_count_in_one_read(client, world):
+    org, person = _fill(world)
+    mine = headers(subject=person, organisation=org, roles=["org_admin"])
+    latest = client.get(f"{BASE}/inbox/latest?limit=2", headers=mine)
+    assert latest.status_code == 200
+    page = client.get(f"{BASE}/inbox?limit=2", headers=mine).json
+    assert latest.json == {"items": page["items"], "unread": 3}
+    client.post(f"{BASE}/inbox/{page['items'][0]['id']}/read", headers=mine)
+    assert client.get(f"{BASE}/inbox/latest", headers=mine).json["unread"] == 2
+    stranger = headers(subject=uuid.uuid4(), organisation=org, roles=["org_member"])
+    assert client.get(f"{BASE}/inbox/latest", headers=stranger).json == {"items": [], "unread": 0}
+    assert client.get(f"{BASE}/inbox/latest?limit=0", headers=mine).status_code == 422
+    assert client.get(f"{BASE}/inbox/latest").status_code == 401
+    robot = headers(organisation=org, client=True, scopes=["notifications:read"])
+    assert client.get(f"{BASE}/inbox/latest", headers=robot).status_code == 403

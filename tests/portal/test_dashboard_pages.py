@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.portal.conftest import Browser
+from tests.portal.test_announcements_pages import Announcements
 
 
 def _open_project(platform, make, owner, **overrides) -> dict:
@@ -71,3 +72,53 @@ def test_the_home_page_shows_open_calls_to_anonymous_visitors(browser, make, pla
     assert "Organoids for drug screening" in page
     assert "Members-only assay" not in page
     assert "Latest news" in page and "Upcoming events" in page
+
+
+def test_the_dashboard_reads_each_service_once(browser, make, platform):
+    owner_org, owner = make.registered(
+        name="Valbonne Sensing", admin={"language": "en"}, sectors=["iot", "ai_data"]
+    )
+    make.registered(
+        name="Nanjing Lidar Lab",
+        country="CN",
+        park="jiangning",
+        city="Nanjing",
+        kind="research_lab",
+        registration_number=make.uscc(),
+        sectors=["iot"],
+        admin={"language": "en"},
+    )
+    platform.settle()
+    _open_project(platform, make, owner, title={"en": "Lidar for smart buildings"})
+    staff = make.platform_admin(full_name="Platform Staff")
+    Announcements(platform, make).create(staff, "event", title={"en": "Robotics day"})
+    platform.settle()
+    browser.sign_in(owner.email)
+    browser.get("/dashboard")  # the person's profile is in the session from now on
+
+    calls: list[tuple[str, str]] = []
+    services = dict(platform.router.apps)
+
+    def recording(name, app):
+        def wrapper(environ, start_response):
+            calls.append((name, environ["PATH_INFO"]))
+            return app(environ, start_response)
+
+        return wrapper
+
+    platform.router.apps.update({name: recording(name, app) for name, app in services.items()})
+    try:
+        page = browser.get("/dashboard").get_data(as_text=True)
+    finally:
+        platform.router.apps.update(services)
+    assert "Lidar for smart buildings" in page and "Nanjing Lidar Lab" in page
+    assert "Robotics day" in page  # the events ahead
+    assert 'class="badge badge--count" data-unread="' in page
+    by_service = {name: [path for n, path in calls if n == name] for name in services}
+    assert by_service["projects"] == [f"/api/projects/v1/organisations/{owner_org.id}/dashboard"], (
+        calls
+    )
+    assert by_service["notifications"] == ["/api/notifications/v1/inbox/latest"], calls
+    assert by_service["announcements"] == ["/api/announcements/v1/announcements"], calls
+    # The banner's organisation status comes from the same round (standing.py asks no more).
+    assert by_service["members"].count(f"/api/members/v1/organisations/{owner_org.id}") == 1

@@ -120,3 +120,51 @@ def test_a_request_with_a_bad_token_gets_401_problem(widgets):
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
     assert "Bearer" in response.headers["WWW-Authenticate"]
+
+
+def _kept_claims_source():
+    """A key source over a dict the test changes, and the VerifiedTokens using it."""
+    from shared.auth import CallableKeySource, VerifiedTokens
+
+    keys: dict = {}
+    return keys, VerifiedTokens(CallableKeySource(keys.get))
+
+
+def test_a_verified_token_is_kept_only_while_its_key_is_published():
+    keys, verified = _kept_claims_source()
+    private = ec.generate_private_key(ec.SECP256R1())
+    keys["k1"] = private.public_key()
+    token = make_token("k1", private)
+    claims = verified.verify(token, ISSUER, AUDIENCE)
+    assert verified.verify(token, ISSUER, AUDIENCE) == claims
+    # The key is withdrawn (members retired it): its tokens stop at once, kept or not.
+    del keys["k1"]
+    with pytest.raises(Unauthorized):
+        verified.verify(token, ISSUER, AUDIENCE)
+    # Another key under the same kid does not vouch for what the first one signed.
+    keys["k1"] = ec.generate_private_key(ec.SECP256R1()).public_key()
+    with pytest.raises(Unauthorized):
+        verified.verify(token, ISSUER, AUDIENCE)
+
+
+def test_kept_claims_never_vouch_for_another_or_an_expired_token():
+    keys, verified = _kept_claims_source()
+    private = ec.generate_private_key(ec.SECP256R1())
+    keys["k1"] = private.public_key()
+    token = make_token("k1", private)
+    verified.verify(token, ISSUER, AUDIENCE)
+    head, payload, signature = token.split(".")
+    forged = jwt.encode(
+        {**jwt.decode(token, options={"verify_signature": False}), "sub": "someone-else"},
+        ec.generate_private_key(ec.SECP256R1()),
+        algorithm="ES256",
+        headers={"kid": "k1"},
+    )
+    with pytest.raises(Unauthorized):
+        verified.verify(forged, ISSUER, AUDIENCE)
+    with pytest.raises(Unauthorized):
+        verified.verify(f"{head}.{payload}.{signature[:-4]}AAAA", ISSUER, AUDIENCE)
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    expired = make_token("k1", private, iat=past - timedelta(minutes=5), exp=past)
+    with pytest.raises(Unauthorized):
+        verified.verify(expired, ISSUER, AUDIENCE)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import update
 
 # Members' signing keys (tokens verified by other apps in this process stay valid) and the
-# organisations' version row, which writes only ever bump (`shared.response_cache`).
-KEPT = frozenset({"signing_keys", "organisations_version"})
+# version rows, which writes only ever bump (`shared.response_cache`, `shared.data_version`):
+# emptying the watched tables bumps projects' `matchmaking_version` by itself.
+KEPT = frozenset({"signing_keys", "organisations_version", "matchmaking_version"})
 
 
 def empty(db) -> None:

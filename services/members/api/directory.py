@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared import policy, vocabulary
 from shared.auth import current_caller
+from shared.data_version import AnswerCache
 from shared.i18n import DEFAULT_LOCALE, negotiate
 from shared.pagination import next_link
 
 from ..domain import directory
-from ..models import read_connection
+from ..models import organisations_version, read_connection
 from ..schemas.organisations import DirectoryArgs, DirectoryPage, VocabularyOut
 
 blp = Blueprint("directory", __name__, description="Directory of verified organisations")
@@ -28,6 +29,18 @@ def _language(requested: str | None) -> str:
         return negotiate(request.headers["Accept-Language"])
     caller = current_caller()
     return (caller.language if caller else None) or DEFAULT_LOCALE
+
+
+def _answers() -> AnswerCache:
+    """Directory pages this process found, kept while `organisations_version` holds: what a
+    signed-in reader or a `no-cache` request (which the response cache lets through) gets
+    without searching again. The same page for every reader: the directory is public."""
+    kept = current_app.extensions.get("directory_answers")
+    if kept is None:
+        kept = current_app.extensions["directory_answers"] = AnswerCache(
+            organisations_version, maxsize=1024
+        )
+    return kept
 
 
 def _conditional(payload: dict, headers: dict | None = None) -> Response:
@@ -49,8 +62,12 @@ class Directory(MethodView):
     def get(self, args):
         """Find verified organisations by words (en, fr, zh, pinyin) and filters, by name."""
         language = _language(args.pop("lang"))
-        with read_connection() as connection:
-            result = directory.search(connection, language=language, **args)
+
+        def search():
+            with read_connection() as connection:
+                return directory.search(connection, language=language, **args), None
+
+        result = _answers().get(repr((language, sorted(args.items()))), search)
         return _conditional(result, next_link(result["next"]))
 
 

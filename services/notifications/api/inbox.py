@@ -15,7 +15,15 @@ from shared.pagination import next_link
 
 from ..domain import inbox
 from ..models import db
-from ..schemas.inbox import InboxArgs, MarkedOut, NotificationOut, NotificationPage, UnreadOut
+from ..schemas.inbox import (
+    InboxArgs,
+    LatestArgs,
+    LatestOut,
+    MarkedOut,
+    NotificationOut,
+    NotificationPage,
+    UnreadOut,
+)
 
 blp = Blueprint("inbox", __name__, description="Each person's in-app notifications")
 
@@ -63,6 +71,21 @@ class UnreadCount(MethodView):
         if quoted in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
             return "", 304, headers
         return {"unread": count}, 200, headers
+
+
+@blp.route("/inbox/latest")
+class Latest(MethodView):
+    @policy.person(NOTIFICATIONS)
+    @blp.arguments(LatestArgs, location="query")
+    @blp.response(200, LatestOut)
+    def get(self, args):
+        """Your newest notifications and how many are unread, in one read (a dashboard's panel
+        and its badge)."""
+        person = _person()
+        with db.transaction() as session:
+            items = inbox.listing(session, person, False, None, args["limit"], _language())
+            count, _etag = inbox.unread(session, person)
+        return {"items": items["items"], "unread": count}
 
 
 @blp.route("/inbox/read-all")

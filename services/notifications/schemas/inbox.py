@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from shared.pagination import PageArgs, page_schema
 
@@ -24,6 +24,15 @@ class InboxArgs(PageArgs):
 
 
 class UnreadOut(Schema):
+    unread = fields.Integer()
+
+
+class LatestArgs(Schema):
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+
+
+class LatestOut(Schema):
+    items = fields.List(fields.Nested(NotificationOut), metadata={"description": "Newest first"})
     unread = fields.Integer()
 
 

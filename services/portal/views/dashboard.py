@@ -1,60 +1,135 @@
-"""The signed-in person's dashboard: notifications, projects, recommendations, events ahead."""
+"""The signed-in person's dashboard: notifications, projects, recommendations, events ahead.
+
+One read per service, all at once on `api_client.start_all`'s threads: projects' dashboard read
+(the organisation's projects, open calls that fit it, partners for its newest open or active
+project), notifications' latest items with the unread count (which the header's badge shows
+too), announcements' events (by publication: a later page only when the first has more), and
+the organisation's status at members that every page's banner shows (`standing`). A panel whose
+service fails is empty (or says so), the others still show.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template
+from flask_babel import get_locale
 
-from ..api_client import ApiError, ApiUnavailable, quietly
+from .. import moments
+from ..api_client import ApiError, ApiUnavailable, Call, call_all, start_all
+from ..api_client import announcements as announcements_api
+from ..api_client import members as members_api
 from ..api_client import notifications as notifications_api
 from ..api_client import projects as projects_api
-from ..auth import api, current_person, login_required
-from . import announcements, projects
+from ..auth import access_token, current_person, login_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 SHOWN = 5
+EVENTS_SHOWN = 3
+EVENT_PAGES = 3  # as `announcements.upcoming_events`: pages of 100 by publication
+NO_PROJECTS = {
+    "projects": [],
+    "recommended_projects": [],
+    "seeking": None,
+    "recommended_partners": [],
+}
 
 
-def _latest_notifications() -> list[dict] | None:
-    """The newest notifications; None (the panel says so) while notifications does not answer."""
-    try:
-        return api("GET", notifications_api("/inbox"), params={"limit": SHOWN}).json()["items"]
-    except (ApiUnavailable, ApiError) as exc:
-        log.warning("dashboard without notifications: %s", exc.__class__.__name__)
+def _events_call(cursor: str | None = None) -> Call:
+    params = {"kind": "event", "limit": 100, "cursor": cursor, "tz": moments.reader_zone()}
+    return Call(announcements_api("/announcements"), params)
+
+
+def _calls(person: dict, language: str) -> dict[str, Call]:
+    calls = {
+        "inbox": Call(notifications_api("/inbox/latest"), {"limit": SHOWN}),
+        "events": _events_call(),
+    }
+    organisation_id = person.get("organisation_id")
+    if organisation_id:
+        path = projects_api(f"/organisations/{organisation_id}/dashboard")
+        calls["projects"] = Call(path, {"limit": SHOWN, "lang": language})
+        if "reader_organisation_status" not in g:
+            calls["standing"] = Call(members_api(f"/organisations/{organisation_id}"))
+    return calls
+
+
+def _as_person(calls: dict[str, Call], language: str):
+    """The calls' outcomes as the signed-in person; calls refused for an expired token go again
+    once with a refreshed one (as `auth.api` does); a 401 after that ends the page (the
+    portal's handler asks to sign in again)."""
+    token = access_token()
+    outcomes = start_all(calls, token=token, language=language).results()
+    expired = {
+        name: calls[name]
+        for name, outcome in outcomes.items()
+        if isinstance(outcome, ApiError) and outcome.status == 401
+    }
+    if expired and token is not None:
+        token = access_token(force_refresh=True)
+        if token is None:
+            raise outcomes[next(iter(expired))]
+        outcomes |= start_all(expired, token=token, language=language).results()
+    for outcome in outcomes.values():
+        if isinstance(outcome, ApiError) and outcome.status == 401:
+            raise outcome
+    return outcomes
+
+
+def _json(outcome, panel: str):
+    if isinstance(outcome, ApiError | ApiUnavailable):
+        log.warning("dashboard without %s: %s", panel, outcome.__class__.__name__)
         return None
+    return outcome.json()
 
 
-def _partners_for(mine: list[dict]) -> tuple[dict | None, list[dict]]:
-    """Organisations that fit the newest of the organisation's projects seeking partners."""
-    seeking = next((p for p in mine if p["state"] in ("open", "active")), None)
-    if seeking is None:
-        return None, []
-    try:
-        found = api(
-            "GET",
-            projects_api(f"/projects/{seeking['id']}/recommended-partners"),
-            params={"limit": SHOWN},
-        ).json()
-    except (ApiUnavailable, ApiError) as exc:
-        log.warning("dashboard without partner suggestions: %s", exc.__class__.__name__)
-        return seeking, []
-    return seeking, found
+def _events_ahead(first, language: str) -> list[dict]:
+    """Events still to start, soonest first, from the first page and, while more were published,
+    up to `EVENT_PAGES` pages in all (as `announcements.upcoming_events`)."""
+    now = datetime.now(UTC)
+    ahead: list[dict] = []
+    page = _json(first, "events")
+    for _page in range(EVENT_PAGES):
+        if page is None:
+            break
+        ahead += [
+            item
+            for item in page["items"]
+            if item.get("starts_at") and datetime.fromisoformat(item["starts_at"]) > now
+        ]
+        if not page.get("next") or _page == EVENT_PAGES - 1:
+            break
+        more = call_all(
+            {"events": _events_call(page["next"])}, token=access_token(), language=language
+        )
+        page = _json(more["events"], "events")
+    ahead.sort(key=lambda item: item["starts_at"])
+    return ahead[:EVENTS_SHOWN]
 
 
 @bp.get("", endpoint="index")
 @login_required
 def index():
     person = current_person()
-    mine = quietly(lambda: projects.my_projects(SHOWN)) if person.get("organisation_id") else []
-    seeking, partners = _partners_for(mine)
+    language = str(get_locale())
+    outcomes = _as_person(_calls(person, language), language)
+    inbox = _json(outcomes["inbox"], "notifications")
+    if inbox is not None:
+        g.unread_count = inbox["unread"]  # the header's badge: no call of its own
+    if "standing" in outcomes:  # the banner's status (`standing`): no call of its own
+        organisation = _json(outcomes["standing"], "the organisation's status")
+        g.reader_organisation_status = organisation.get("status") if organisation else None
+    panels = NO_PROJECTS
+    if "projects" in outcomes:
+        panels = _json(outcomes["projects"], "projects") or panels
     return render_template(
         "dashboard/index.html",
-        notifications=_latest_notifications(),
-        mine=mine,
-        recommended=quietly(lambda: projects.recommended(SHOWN)),
-        seeking=seeking,
-        partners=partners,
-        events=announcements.upcoming_events(3),
+        notifications=inbox["items"] if inbox is not None else None,
+        mine=panels["projects"],
+        recommended=panels["recommended_projects"],
+        seeking=panels["seeking"],
+        partners=panels["recommended_partners"],
+        events=_events_ahead(outcomes["events"], language),
     )

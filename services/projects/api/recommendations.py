@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import uuid
+
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared import policy
+from shared import organisation_status, policy
 from shared.auth import authenticated
+from shared.data_version import AnswerCache
 from shared.organisation_status import DRAFTS, MEMBERS_ONLY
 
-from ..domain import matchmaking
-from ..models import db
-from ..schemas import RecommendationArgs, RecommendedPartnerOut, RecommendedProjectOut
+from ..domain import matchmaking, search
+from ..models import Organisation, db, matchmaking_version
+from ..schemas import (
+    DashboardArgs,
+    DashboardOut,
+    RecommendationArgs,
+    RecommendedPartnerOut,
+    RecommendedProjectOut,
+)
 from .common import language
 
 blp = Blueprint("recommendations", __name__, description="Matchmaking")
+
+
+def answers() -> AnswerCache:
+    """This app's kept recommendations (domain/matchmaking.py), valid while no write came."""
+    kept = current_app.extensions.get("matchmaking_answers")
+    if kept is None:
+        kept = current_app.extensions["matchmaking_answers"] = AnswerCache(
+            matchmaking_version.current
+        )
+    return kept
 
 
 @blp.route("/organisations/<uuid:organisation_id>/recommended-projects")
@@ -30,6 +50,7 @@ class RecommendedProjects(MethodView):
             organisation_id,
             limit=args["limit"],
             language=language(args["lang"]),
+            answers=answers(),
         )
 
 
@@ -46,4 +67,60 @@ class RecommendedPartners(MethodView):
             project_id,
             limit=args["limit"],
             language=language(args["lang"]),
+            answers=answers(),
+        )
+
+
+@blp.route("/organisations/<uuid:organisation_id>/dashboard")
+class Dashboard(MethodView):
+    @policy.member("projects:read", DRAFTS, organisation="organisation_id")
+    @blp.arguments(DashboardArgs, location="query")
+    @blp.response(200, DashboardOut)
+    def get(self, args, organisation_id):
+        """The organisation's panels of its people's dashboard in one read: its newest projects
+        (drafts included), the open calls that fit it (once it is verified: members-only
+        content), and the partners that fit its newest open or active project."""
+        caller = authenticated()
+        session = db.session()
+        limit, lang = args["limit"], language(args["lang"])
+        mine = [
+            *search.search(
+                session,
+                caller,
+                organisation_id=organisation_id,
+                state="draft",
+                limit=limit,
+                language=lang,
+            )["items"],
+            *search.search(
+                session, caller, organisation_id=organisation_id, limit=limit, language=lang
+            )["items"],
+        ]
+        mine.sort(key=lambda p: p["created_at"], reverse=True)
+        mine = mine[:limit]
+        organisation = session.get(Organisation, organisation_id)
+        status = organisation.status if organisation is not None else None
+        fitting = []
+        if caller.is_platform_admin or organisation_status.allows(status, MEMBERS_ONLY):
+            fitting = matchmaking.projects_for(
+                session, caller, organisation_id, limit=limit, language=lang, answers=answers()
+            )
+        seeking = next((p for p in mine if p["state"] in ("open", "active")), None)
+        partners = []
+        if seeking is not None:
+            partners = matchmaking.partners_for(
+                session,
+                caller,
+                uuid.UUID(seeking["id"]),
+                limit=limit,
+                language=lang,
+                answers=answers(),
+            )
+        return jsonify(
+            {
+                "projects": mine,
+                "recommended_projects": RecommendedProjectOut(many=True).dump(fitting),
+                "seeking": seeking,
+                "recommended_partners": RecommendedPartnerOut(many=True).dump(partners),
+            }
         )

@@ -7,6 +7,11 @@ organisations are recommended. Candidate partners share a sector or are of the c
 sought; the database keeps the `SHORTLIST` best of them before keywords refine the order.
 Candidate projects are the newest open calls carrying one of the organisation's facets, at
 most `CANDIDATES` of them, so the cost stays flat however many projects the platform holds.
+
+Answers are kept per process (`shared.data_version.AnswerCache`, given by the API) while no
+transaction has written organisations, projects, their terms or partners since they were
+computed, and, for projects, until the next open call's deadline passes; access is checked on
+every request, before a kept answer is looked at.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ from __future__ import annotations
 import functools
 import operator
 
-from sqlalchemy import String, case, cast, literal, or_, select
+from sqlalchemy import String, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from shared.auth import Caller
+from shared.data_version import AnswerCache
+from shared.db import utcnow
 from shared.errors import Forbidden, NotFound
 from shared.vocabulary import SECTORS
 
@@ -68,12 +75,46 @@ def score(project, owner_country: str, candidate, text: str, language: str | Non
     return points, why
 
 
+def _computed(answers: AnswerCache | None, key: tuple, compute):
+    if answers is None:
+        return compute()[0]
+    return answers.get(key, compute)
+
+
+def _next_deadline(session: Session):
+    """The moment the next open call closes by its deadline: what an answer is true until."""
+    now = utcnow()
+    return session.execute(
+        select(func.min(Project.call_deadline)).where(
+            Project.state == "open", Project.call_closed_at.is_(None), Project.call_deadline > now
+        )
+    ).scalar()
+
+
 def projects_for(
-    session: Session, caller: Caller, organisation_id, *, limit: int = 10, language=None
+    session: Session,
+    caller: Caller,
+    organisation_id,
+    *,
+    limit: int = 10,
+    language=None,
+    answers: AnswerCache | None = None,
 ) -> list[dict]:
     """Open calls the organisation could answer, best first, for its own members (or staff)."""
     if not (caller.is_platform_admin or caller.belongs_to(organisation_id)):
         raise Forbidden("Recommendations are for the organisation's own members.")
+    # The answer depends on the caller only by staff's wider view (members of the organisation
+    # never own the projects recommended to it, so no owner is shown to them).
+    key = ("projects", str(organisation_id), caller.is_platform_admin, limit, language)
+
+    def compute():
+        valid_until = _next_deadline(session)
+        return _projects_for(session, caller, organisation_id, limit, language), valid_until
+
+    return _computed(answers, key, compute)
+
+
+def _projects_for(session: Session, caller: Caller, organisation_id, limit, language):
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound("No such organisation.")
@@ -172,12 +213,24 @@ def _rough_score(project: Project, owner_country: str):
 
 
 def partners_for(
-    session: Session, caller: Caller, project_id, *, limit: int = 10, language=None
+    session: Session,
+    caller: Caller,
+    project_id,
+    *,
+    limit: int = 10,
+    language=None,
+    answers: AnswerCache | None = None,
 ) -> list[dict]:
     """Verified organisations that fit the project, best first, for the owner's members."""
     project = access.readable(session, caller, project_id)
     if not access.is_owner_member(caller, project):
         raise Forbidden("Partner recommendations are for the project's owner.")
+    # Past the access checks, the answer is the same for every reader.
+    key = ("partners", str(project.id), limit, language)
+    return _computed(answers, key, lambda: (_partners_for(session, project, limit, language), None))
+
+
+def _partners_for(session: Session, project: Project, limit, language):
     owner = session.get(Organisation, project.organisation_id)
     taken = select(Partner.organisation_id).where(Partner.project_id == project.id)
     candidates = session.execute(
