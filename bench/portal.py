@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import re
 import secrets
 import shutil
@@ -30,6 +29,7 @@ import requests
 
 from bench import databases
 from bench.harness import ROOT, Result, ceiling_beside, free_port, gunicorn, load, report
+from tests.support.servers import free_port_base
 
 CONNECTIONS = 16
 P99_AIM_MS = 100
@@ -38,26 +38,6 @@ REDIS_URL = "redis://127.0.0.1:6379/7"
 AIMS = {"dashboard": 0.04, "project page": 0.06, "directory": 0.06, "inbox": 0.06}
 PORT_ORDER = ["gateway", "members", "projects", "announcements", "notifications", "portal"]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def _free_base(span: int = 6) -> int:
-    """A base port with `span` free ports after it, below the ephemeral range, picked at random
-    so that neighbours running the same search do not pick the same."""
-    rng = random.Random()
-    for _ in range(200):
-        base = rng.randrange(20000, 32000 - span)
-        if all(_free(base + i) for i in range(span)):
-            return base
-    raise RuntimeError("no free port range")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
 
 
 def _listening(port: int) -> bool:
@@ -69,7 +49,7 @@ def _listening(port: int) -> bool:
 @contextlib.contextmanager
 def local_platform(tmp: Path, env: dict):
     """deploy/local/run.py on a free port range; yields its base port once seeded."""
-    base = _free_base()
+    base = free_port_base(len(PORT_ORDER))
     log_path = tmp / "run.log"
     process_env = {
         **{k: v for k, v in env.items() if not k.endswith("_DATABASE_URL")},

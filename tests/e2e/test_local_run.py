@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import html
 import os
-import random
 import re
 import signal
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, free_port_base
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,33 +28,10 @@ API_SERVICES = [
 ]
 
 
-def _free_base(span: int = 6) -> int:
-    """A base port with `span` free ports after it, below the ephemeral ranges (Linux from
-    32768, macOS from 49152): the outgoing connections of busy neighbours cannot take one of
-    them between this check and the bind."""
-    rng = random.Random()
-    for _ in range(200):
-        base = rng.randrange(20000, 32000 - span)
-        if all(_is_free(base + i) for i in range(span)):
-            return base
-    raise RuntimeError("no free port range")
-
-
-def _is_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory, redis_server):
     var = tmp_path_factory.mktemp("var")
-    base = _free_base()
+    base = free_port_base(len(PORT_ORDER))
     env = {
         key: value
         for key, value in os.environ.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import random
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,28 @@ def free_port() -> int:
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_port_base(span: int) -> int:
+    """A base port with `span` free ports after it (as `make run` lays its processes out), below
+    the ephemeral ranges (Linux from 32768, macOS from 49152) so that busy neighbours'
+    outgoing connections cannot take one between this check and the bind; picked at random so
+    that neighbours running the same search do not pick the same."""
+    rng = random.Random()
+    for _ in range(200):
+        base = rng.randrange(20000, 32000 - span)
+        if all(_bindable(base + offset) for offset in range(span)):
+            return base
+    raise RuntimeError("no free port range")
+
+
+def _bindable(port: int) -> bool:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def wait_for_port(port: int, timeout: float = 20.0, host: str = "127.0.0.1") -> None:

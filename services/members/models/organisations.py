@@ -16,10 +16,10 @@ from sqlalchemy import (
     event,
     insert,
     inspect,
-    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.data_version import DataVersion
 from shared.db import utcnow
 
 from ..domain import search_terms
@@ -148,44 +148,9 @@ class OrganisationsVersion(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-_VERSION = OrganisationsVersion.__table__
-BUMP_VERSION = update(_VERSION).where(_VERSION.c.id == 1).values(value=_VERSION.c.value + 1)
-# Plain SQL, the same on every backend: read on the DB-API connection, under SQLAlchemy's cost.
-READ_VERSION = "SELECT value FROM organisations_version WHERE id = 1"
-_BUMPED = "organisations_version_bumped"
-
-
-@event.listens_for(db.session, "before_flush")
-def _bump_version(session, _flush_context, _instances):
-    """Once per transaction, before its first organisation row is written.
-
-    First, so that every transaction writing organisations takes this row's lock before any
-    organisation's: two such transactions on PostgreSQL queue here instead of deadlocking.
-    """
-    if session.info.get(_BUMPED):
-        return
-    touched = (session.new, session.dirty, session.deleted)
-    if any(isinstance(item, Organisation) for items in touched for item in items):
-        session.connection().execute(BUMP_VERSION)
-        session.info[_BUMPED] = True
-
-
-@event.listens_for(db.session, "after_transaction_end")
-def _forget_bump(session, transaction):
-    if transaction.parent is None:
-        session.info.pop(_BUMPED, None)
-
-
-def organisations_version() -> int | None:
-    """The current version, read on the pooled DB-API connection; None before the migration."""
-    connection = db.engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        try:
-            cursor.execute(READ_VERSION)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    finally:
-        connection.close()  # back to the pool, which ends the read's transaction
-    return None if row is None else row[0]
+# Every transaction writing organisations (or their search terms), however it writes them, bumps
+# the counter first, in that transaction: two such transactions on PostgreSQL queue on its row
+# instead of deadlocking, and a rolled-back write leaves it as it was (shared.data_version).
+_COUNTER = DataVersion(db, OrganisationsVersion.__table__, {"organisations", "organisation_terms"})
+# The current version, read on the pooled DB-API connection; None before the migration.
+organisations_version = _COUNTER.current
