@@ -182,6 +182,9 @@ def update_profile(session, caller, changes: dict) -> dict:
     if changed:
         session.flush()
         emit(session, "user.updated", user_event(user))
+        from .organisations import contact_renamed
+
+        contact_renamed(session, user.id)
     return profile(session, caller)
 
 

@@ -52,9 +52,12 @@ def close_organisation(session, organisation_id) -> None:
 
 def erase(session, user: User) -> None:
     """What members keeps beside the account itself, rewritten so that it no longer names them."""
+    from .organisations import forget_contact
+
     session.execute(delete(Invitation).where(func.lower(Invitation.email) == user.email.lower()))
     session.execute(
         update(Invitation).where(Invitation.invited_by == user.id).values(invited_by=None)
     )
     session.execute(delete(DataExport).where(DataExport.user_id == user.id))
+    forget_contact(session, user.id)
     erase_from_event_tables(session, db, Person(str(user.id), user.email, user.full_name))

@@ -101,6 +101,8 @@ def change_role(session, caller: Caller, organisation_id, user_id: uuid.UUID, ro
 
 def remove(session, caller: Caller, organisation_id, user_id: uuid.UUID) -> None:
     """An admin removes a member, or a member leaves; the person keeps their account."""
+    from .organisations import forget_contact
+
     if caller.user_id != user_id:
         access.ensure_admin_now(
             session, caller, organisation_id, "Only an admin of the organisation removes members."
@@ -108,6 +110,7 @@ def remove(session, caller: Caller, organisation_id, user_id: uuid.UUID) -> None
     user, membership = _member(session, organisation_id, user_id)
     ensure_not_last_admin(session, membership)
     session.delete(membership)
+    forget_contact(session, user.id, organisation_id)
     # Their sessions carried the organisation: they sign in again without it.
     tokens.revoke_user_tokens(session, user.id)
     revocations.person(session, user.id, "member_removed")
