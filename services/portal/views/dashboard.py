@@ -6,11 +6,11 @@ import logging
 
 from flask import Blueprint, render_template
 
+from .. import panels
 from ..api_client import ApiError, ApiUnavailable, quietly
 from ..api_client import notifications as notifications_api
 from ..api_client import projects as projects_api
 from ..auth import api, current_person, login_required
-from . import announcements, projects
 
 log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -47,14 +47,14 @@ def _partners_for(mine: list[dict]) -> tuple[dict | None, list[dict]]:
 @login_required
 def index():
     person = current_person()
-    mine = quietly(lambda: projects.my_projects(SHOWN)) if person.get("organisation_id") else []
+    mine = quietly(lambda: panels.my_projects(SHOWN)) if person.get("organisation_id") else []
     seeking, partners = _partners_for(mine)
     return render_template(
         "dashboard/index.html",
         notifications=_latest_notifications(),
         mine=mine,
-        recommended=quietly(lambda: projects.recommended(SHOWN)),
+        recommended=quietly(lambda: panels.recommended(SHOWN)),
         seeking=seeking,
         partners=partners,
-        events=announcements.upcoming_events(3),
+        events=panels.upcoming_events(3),
     )
