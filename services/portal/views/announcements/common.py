@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from ... import moments, panels
 from ...api_client import ApiError, announcements
 from ...auth import api, current_person
-from ...forms import flash_refusal, show_api_error
 
 KINDS = ("news", "event", "call")
 FEED_LANGUAGES = ("en", "fr", "zh")
@@ -37,12 +36,6 @@ SCOPE_LABELS = {
 REGISTRATION_LABELS = {"registered": _l("Registered"), "waiting": _l("Waiting list")}
 # A spreadsheet reads a cell starting so as a formula: such text is written with a quote first.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def refused(form, error: ApiError) -> None:
-    """API field errors next to their fields; anything else as a message above the form."""
-    if not show_api_error(form, error):
-        flash_refusal(error)
 
 
 def reader_language() -> str:

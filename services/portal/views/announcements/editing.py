@@ -19,7 +19,7 @@ from ...announcement_forms import (
 )
 from ...api_client import ApiError, ApiUnavailable, announcements, members
 from ...auth import api, current_person, login_required, platform_admin_required
-from ...forms import flash_refusal
+from ...forms import flash_refusal, show_refusal
 from . import bp
 from .common import (
     FEED_LANGUAGES,
@@ -32,7 +32,6 @@ from .common import (
     manages,
     may_edit,
     reader_language,
-    refused,
     render_page,
 )
 
@@ -162,7 +161,7 @@ def _write(kind: str):
         try:
             created = api("POST", announcements("/announcements"), json=payload).json()
         except ApiError as error:
-            refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_("The draft is saved. Check it, then publish it from this page."), "success")
             return redirect(url_for("announcements.detail", announcement_id=created["id"]))
@@ -231,7 +230,7 @@ def edit(announcement_id: uuid.UUID):
         except ApiError as error:
             if error.status in (403, 404):
                 abort(403)
-            refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_("The announcement is saved."), "success")
             return redirect(url_for("announcements.detail", announcement_id=announcement_id))

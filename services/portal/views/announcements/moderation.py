@@ -13,9 +13,9 @@ from ... import panels
 from ...announcement_forms import RejectForm
 from ...api_client import ApiError, announcements
 from ...auth import api, platform_admin_required
-from ...forms import EmptyForm
+from ...forms import EmptyForm, show_refusal
 from . import bp
-from .common import PAGE_SIZE, fetch_announcement, reader_language, refused, render_page
+from .common import PAGE_SIZE, fetch_announcement, reader_language, render_page
 
 # --- Moderation of organisations' news (platform staff) ---
 
@@ -80,5 +80,5 @@ def _decide(announcement_id: uuid.UUID, action: str, body: dict, form) -> dict |
     except ApiError as error:
         if error.status == 404:
             abort(404)
-        refused(form, error)
+        show_refusal(form, error)
         return None
