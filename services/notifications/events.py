@@ -103,6 +103,14 @@ def forget_person(session, data: dict, envelope: dict) -> None:
     erase_from_event_tables(session, db, person)
 
 
+def keep_staff(session, data: dict, envelope: dict) -> None:
+    """The platform staff a registration names, kept like people `user.updated` describes:
+    staff belong to no organisation, so no membership event told notifications of them."""
+    for person in data["staff"]:
+        PROJECTIONS["user.updated"](session, person, envelope)
+
+
+PROJECTIONS["organisation.registration_received"] = keep_staff
 # Meetings are kept for their reminders, then told like any other event.
 PROJECTIONS.update(dict.fromkeys(meetings.MEETING_EVENTS, meetings.keep))
 PROJECTIONS["user.deleted"] = _chain(forget_person, PROJECTIONS["user.deleted"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -137,6 +138,7 @@ class OrganisationForm(FlaskForm):
     description_en = TextAreaField(_l("Description in English"), validators=[Length(max=5000)])
     description_fr = TextAreaField(_l("Description in French"), validators=[Length(max=5000)])
     description_zh = TextAreaField(_l("Description in Chinese"), validators=[Length(max=5000)])
+    contact_user_id = SelectField(_l("Contact person on the public profile"), default="")
 
     POINTERS = {"description": "description_en"}
     FIELD_MESSAGES = _ORGANISATION_MESSAGES
@@ -244,3 +246,17 @@ def show_api_error(form: FlaskForm, error: ApiError) -> bool:
         field.errors = [*field.errors, message]
         matched = True
     return matched
+
+
+def flash_refusal(error: ApiError) -> None:
+    """An API refusal no field explains, as a message at the top of the page, from its code."""
+    flash(
+        problem_messages.problem("too_many_requests" if error.status == 429 else error.code),
+        "error",
+    )
+
+
+def show_refusal(form: FlaskForm, error: ApiError) -> None:
+    """API field errors next to their fields; anything else as a message above the form."""
+    if not show_api_error(form, error):
+        flash_refusal(error)

@@ -43,15 +43,16 @@ def compile_catalogues(target: Path) -> Path:
 
 
 def select_locale() -> str:
-    """The signed-in person's language, else the switcher's choice, else the browser's."""
+    """The switcher's choice for this session, else the signed-in person's profile language,
+    else the browser's. Signing in starts a new session, so the profile's language applies."""
     from .auth import current_person
 
-    person = current_person()
-    if person and person.get("language") in LOCALES:
-        return person["language"]
     chosen = session.get("lang")
     if chosen in LOCALES:
         return chosen
+    person = current_person()
+    if person and person.get("language") in LOCALES:
+        return person["language"]
     return negotiate(request.headers.get("Accept-Language")) or DEFAULT_LOCALE
 
 

@@ -1,8 +1,9 @@
 """Dates and times on the portal's pages: one rule for the reader's zone, one way to write them.
 
-A server-rendered page cannot know the browser's zone, so a moment is shown in the zone of the
-reader's profile when it is a valid one, else in the usual zone of the page's language
-(Europe/Paris for French, Asia/Shanghai for Chinese, UTC for English). The APIs give moments as
+A moment is shown in the zone of the reader's profile when signed in with a valid one, else in
+the browser's zone, which static/timezone.js reads from `Intl` and remembers in the `tz` cookie
+(checked against zoneinfo here), else in the usual zone of the page's language (Europe/Paris for
+French, Asia/Shanghai for Chinese, UTC for English). The APIs give moments as
 ISO 8601 timestamps; a form's datetime-local field is a wall time in the same reader's zone.
 
 `install(bp)` puts the helpers in every template, under the names the templates use.
@@ -14,15 +15,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time, get_datetime_format, get_timezone_location
-from flask import Blueprint
+from flask import Blueprint, has_request_context, request
 from flask_babel import get_locale
 
 from shared.i18n import usual_zone
 
 from .auth import current_person
 from .i18n import babel_locale
-
-# The zone a reader without a valid profile zone sees times in, by the page's language.
 
 
 def _locale() -> str:
@@ -41,12 +40,25 @@ def usable_zone(name: str | None) -> bool:
     return True
 
 
+# The cookie the browser's zone is remembered in (set by static/timezone.js).
+ZONE_COOKIE = "tz"
+
+
+def browser_zone() -> str | None:
+    """The zone the visitor's browser reported in the `tz` cookie, when it is a usable one."""
+    if not has_request_context():
+        return None
+    zone = request.cookies.get(ZONE_COOKIE, "")[:64]
+    return zone if usable_zone(zone) else None
+
+
 def reader_zone() -> str:
-    """The profile's zone when signed in with a valid one, else the page language's usual zone."""
+    """The profile's zone when signed in with a valid one, else the browser's, else the page
+    language's usual zone."""
     person = current_person() or {}
     if usable_zone(person.get("timezone")):
         return person["timezone"]
-    return usual_zone(str(get_locale())) or "UTC"
+    return browser_zone() or usual_zone(str(get_locale())) or "UTC"
 
 
 def parse(value) -> datetime | None:

@@ -67,6 +67,7 @@ def test_demo_seeding_emits_what_real_registrations_emit(app, make):
     count = len(demo.ORGANISATIONS) + 1
     assert types == {
         "organisation.registered": count,
+        "organisation.registration_received": count,
         "member.joined": count + len(demo.colleagues()),
         "organisation.verified": count - 1,
     }

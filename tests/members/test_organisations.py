@@ -203,7 +203,7 @@ def test_registration_records_the_organisation_and_its_first_member_in_the_outbo
     response = client.post(URL, json=body)
     org = response.json["organisation"]
     user_id = response.json["admin"]["id"]
-    registered, joined = make.events()
+    registered, joined, received = make.events()
     assert registered["type"] == "organisation.registered"
     assert registered["source"] == "members"
     assert registered["data"] == {
@@ -225,6 +225,30 @@ def test_registration_records_the_organisation_and_its_first_member_in_the_outbo
     assert joined["data"]["user_id"] == user_id
     assert joined["data"]["role"] == "org_admin"
     assert joined["data"]["email"] == body["admin"]["email"]
+    # Staff are told, with the registrant and the register's number (no staff exist here).
+    assert received["type"] == "organisation.registration_received"
+    assert received["data"]["id"] == org["id"]
+    assert received["data"]["registrant"] == {
+        "user_id": user_id,
+        "full_name": body["admin"]["full_name"],
+        "email": body["admin"]["email"],
+    }
+    assert received["data"]["staff"] == []
+
+
+def test_staff_to_tell_are_named_with_how_to_reach_them(client, make):
+    staff = make.platform_admin(full_name="Claire Martin", language="fr")
+    client.post(URL, json=make.registration())
+    [received] = make.events("organisation.registration_received")
+    assert received["data"]["staff"] == [
+        {
+            "id": str(staff.id),
+            "email": staff.email,
+            "full_name": "Claire Martin",
+            "language": "fr",
+            "timezone": staff.timezone,
+        }
+    ]
 
 
 def test_a_body_that_is_not_json_is_refused(client):

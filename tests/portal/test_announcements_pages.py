@@ -338,7 +338,7 @@ def test_an_attendee_who_does_not_organise_sees_no_list_and_no_download(
 
 
 def test_a_spreadsheet_formula_in_a_name_is_written_as_text(app):
-    from services.portal.views.announcements import attendees_csv
+    from services.portal.views.announcements.registrations import attendees_csv
 
     row = {"organisation": "=HYPERLINK(1)", "organisation_zh": "", "requested_at": None}
     with app.test_request_context():
@@ -602,7 +602,7 @@ def test_an_org_admin_cannot_change_another_organisations_news(browser, make, ne
 
 
 def test_helpers_give_latest_news_upcoming_events_and_open_calls(app, news, staff):
-    from services.portal.views import announcements as pages
+    from services.portal import panels as pages
 
     news.create(staff, "news", title={"en": "Fresh news"})
     news.create(staff, "call", title={"en": "Call for start-ups"})
@@ -619,7 +619,7 @@ def test_helpers_give_latest_news_upcoming_events_and_open_calls(app, news, staf
 
 
 def test_helpers_give_nothing_while_the_api_is_down(app):
-    from services.portal.views import announcements as pages
+    from services.portal import panels as pages
 
     app.config["PORTAL_API_URL"], saved = "http://127.0.0.1:9", app.config["PORTAL_API_URL"]
     try:

@@ -115,3 +115,14 @@ def test_the_mailbox_is_not_found_when_the_sink_is_off(sink):
     response = _portal(None).get("/dev/mailbox")
     assert response.status_code == 404
     assert "secret@example.org" not in response.get_data(as_text=True)
+
+
+def test_the_mailbox_reads_in_french_and_chinese(sink):
+    _send(sink, "li.na@zijin-bio.example", "Invitation", "Nothing to click.")
+    wait_until(lambda: list(Path(sink["DEV_MAILBOX_DIR"]).glob("*.eml")))
+    portal = _portal(sink)
+    french = portal.get("/dev/mailbox", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Boîte aux lettres de développement" in french and "<dt>Envoyé</dt>" in french
+    assert "Development mailbox" not in french
+    chinese = portal.get("/dev/mailbox", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert "开发邮箱" in chinese and "<dt>收件人</dt>" in chinese

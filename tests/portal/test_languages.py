@@ -62,9 +62,11 @@ def test_the_switcher_never_redirects_off_site(browser):
     assert response.headers["Location"] == "/"
 
 
-def test_a_signed_in_person_reads_in_the_profile_language_and_the_switcher_saves_it(
+def test_the_switcher_changes_the_sessions_language_and_only_the_profile_page_the_profiles(
     browser, make, members_app
 ):
+    from services.members.models import User, db
+
     org = make.organisation()
     person = make.admin(org, language="fr")
     browser.sign_in(person.email)
@@ -72,8 +74,16 @@ def test_a_signed_in_person_reads_in_the_profile_language_and_the_switcher_saves
     assert '<html lang="fr">' in page
     browser.submit("/language", {"lang": "zh", "next": "/"}, page="/")
     assert '<html lang="zh-Hans">' in browser.get("/").get_data(as_text=True)
-    from services.members.models import User, db
-
     with members_app.app_context():
         db.session.remove()
-        assert db.session.get(User, person.id).language == "zh"
+        assert db.session.get(User, person.id).language == "fr"
+
+    saved = browser.submit(
+        "/account",
+        {"full_name": person.full_name, "language": "en", "timezone": "Europe/Paris"},
+    )
+    assert saved.status_code == 302
+    assert '<html lang="en">' in browser.get("/account").get_data(as_text=True)
+    with members_app.app_context():
+        db.session.remove()
+        assert db.session.get(User, person.id).language == "en"

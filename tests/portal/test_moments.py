@@ -64,6 +64,24 @@ def test_the_profile_zone_wins_and_an_unusable_one_falls_back_to_the_language(re
         assert moments.reader_zone() == "Asia/Shanghai", unusable
 
 
+def test_the_browsers_zone_from_its_cookie_comes_after_the_profiles(bare_app):
+    cookie = {"Cookie": "tz=America/Montreal", "Accept-Language": "zh"}
+    with bare_app.test_request_context("/", headers=cookie):
+        g.portal_session = g.portal_person = None
+        assert moments.reader_zone() == "America/Montreal"
+        person = {"language": "zh", "timezone": "Europe/Paris"}
+        g.portal_session, g.portal_person = {"person": person}, person
+        assert moments.reader_zone() == "Europe/Paris"
+
+
+@pytest.mark.parametrize("forged", ["EST", "Mars/Olympus", "../../etc/passwd", "A/" + "b" * 80])
+def test_an_unusable_zone_cookie_falls_back_to_the_language(bare_app, forged):
+    headers = {"Cookie": f"tz={forged}", "Accept-Language": "fr"}
+    with bare_app.test_request_context("/", headers=headers):
+        g.portal_session = g.portal_person = None
+        assert moments.reader_zone() == "Europe/Paris"
+
+
 def test_a_moment_is_written_in_the_readers_zone_and_language_with_the_zone_named(reading):
     reading("fr")
     assert moments.local_moment("2027-01-15T23:30:00Z") == "16 janv. 2027, 00:30 (Europe/Paris)"

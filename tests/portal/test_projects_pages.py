@@ -559,8 +559,8 @@ def test_our_projects_and_recommendations(browser, make, platform, portal_app):
     assert "Works in the project&#39;s sectors" in recommended
 
     # The dashboard's helpers give the same, as the signed-in person.
-    from services.portal.views.projects import my_projects
-    from services.portal.views.projects import recommended as recommended_for
+    from services.portal.panels import my_projects
+    from services.portal.panels import recommended as recommended_for
 
     def as_person(client, function):
         cookie = client.get_cookie("portal_session").value

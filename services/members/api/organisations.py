@@ -21,6 +21,8 @@ from shared.pagination import next_link
 from ..domain import organisations as domain
 from ..models import Organisation, db, read_connection
 from ..schemas.organisations import (
+    BatchArgs,
+    OrganisationBatch,
     OrganisationOut,
     OrganisationPage,
     OrganisationPatch,
@@ -61,7 +63,8 @@ def _shown(row: dict, caller: Caller | None) -> dict:
 
 
 def _row(org: Organisation) -> dict:
-    return {name: getattr(org, name) for name in _COLUMNS}
+    row = {name: getattr(org, name) for name in _COLUMNS}
+    return domain.with_contacts(db.session(), [row])[0]
 
 
 def _json(row: dict) -> dict:
@@ -107,6 +110,27 @@ class Organisations(MethodView):
         return result, 200, next_link(result["next"])
 
 
+@blp.route("/batch")
+class OrganisationBatchRead(MethodView):
+    @policy.anyone(scope="directory:read")
+    @blp.arguments(BatchArgs, location="query")
+    @blp.response(200, OrganisationBatch)
+    def get(self, args):
+        """Several organisations in one call (a page's cards): each as `GET /organisations/<id>`
+        would show it to the caller; unknown ones and those the caller may not see left out."""
+        caller = current_caller()
+        with read_connection() as connection:
+            rows = domain.fetch_many(connection, args["ids"])
+        shown = [
+            _json(_shown(row, caller))
+            for row in rows
+            if domain.can_see(caller, row["id"], row["status"])
+        ]
+        response = jsonify({"items": shown})
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
+
+
 @blp.route("/<uuid:organisation_id>")
 class OrganisationItem(MethodView):
     @policy.anyone(scope="directory:read")
@@ -135,7 +159,8 @@ class OrganisationItem(MethodView):
     @blp.arguments(OrganisationPatch)
     @blp.response(200, OrganisationOut)
     def patch(self, changes, organisation_id):
-        """Change the profile: the organisation's admins and platform staff only."""
+        """Change the profile: the organisation's admins and platform staff only. Its contact
+        person (`contact_user_id`, null for none) is one of its members, shown to everyone."""
         caller = authenticated()
         with db.transaction() as session:
             org = domain.update(session, caller, organisation_id, changes)

@@ -18,7 +18,7 @@ from shared.events import emit
 
 from .. import settings
 from ..models import PasswordReset, User
-from . import credentials, erasure, memberships, revocations, snapshots
+from . import contact_people, credentials, erasure, memberships, revocations, snapshots
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A hash of nothing in particular, verified when the e-mail is unknown so both cases cost the same.
@@ -155,6 +155,7 @@ def update_profile(session, caller, changes: dict) -> dict:
     if changed:
         session.flush()
         emit(session, "user.updated", snapshots.user_event(user))
+        contact_people.contact_renamed(session, user.id)
     return profile(session, caller)
 
 

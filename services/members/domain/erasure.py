@@ -15,6 +15,7 @@ from shared.errors import Conflict
 from shared.events import emit
 
 from ..models import DataExport, Invitation, Membership, Organisation, User, db
+from . import contact_people
 from .snapshots import organisation_snapshot
 
 
@@ -57,4 +58,5 @@ def erase(session, user: User) -> None:
         update(Invitation).where(Invitation.invited_by == user.id).values(invited_by=None)
     )
     session.execute(delete(DataExport).where(DataExport.user_id == user.id))
+    contact_people.forget_contact(session, user.id)
     erase_from_event_tables(session, db, Person(str(user.id), user.email, user.full_name))

@@ -12,7 +12,7 @@ from shared.events import emit
 from shared.pagination import keyset, page
 
 from ..models import Membership, User
-from . import access, credentials, revocations, snapshots
+from . import access, contact_people, credentials, revocations, snapshots
 
 
 def membership_of(session, user_id) -> Membership | None:
@@ -101,6 +101,7 @@ def change_role(session, caller: Caller, organisation_id, user_id: uuid.UUID, ro
 
 def remove(session, caller: Caller, organisation_id, user_id: uuid.UUID) -> None:
     """An admin removes a member, or a member leaves; the person keeps their account."""
+
     if caller.user_id != user_id:
         access.ensure_admin_now(
             session, caller, organisation_id, "Only an admin of the organisation removes members."
@@ -108,6 +109,7 @@ def remove(session, caller: Caller, organisation_id, user_id: uuid.UUID) -> None
     user, membership = _member(session, organisation_id, user_id)
     ensure_not_last_admin(session, membership)
     session.delete(membership)
+    contact_people.forget_contact(session, user.id, organisation_id)
     # Their sessions carried the organisation: they sign in again without it.
     credentials.revoke_user_tokens(session, user.id)
     revocations.person(session, user.id, "member_removed")

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 from shared import organisation_status
 from shared.auth import Caller
 from shared.db import utcnow
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.events import emit
 from shared.pagination import keyset, page
 
@@ -99,7 +99,26 @@ def register(session, organisation: dict, admin: dict) -> tuple[Organisation, Us
     session.flush()
     emit(session, "organisation.registered", snapshots.organisation_snapshot(org))
     emit(session, "member.joined", snapshots.member_event(user, membership))
+    emit(session, "organisation.registration_received", _registration_received(session, org, user))
     return org, user
+
+
+def _registration_received(session, org: Organisation, registrant: User) -> dict:
+    """What staff are told of a new registration, with the staff to tell."""
+    staff = session.scalars(select(User).where(User.is_platform_admin.is_(True))).all()
+    return {
+        "id": str(org.id),
+        "name": org.name,
+        "name_zh": org.name_zh,
+        "country": org.country,
+        "registration_number": org.registration_number,
+        "registrant": {
+            "user_id": str(registrant.id),
+            "full_name": registrant.full_name,
+            "email": registrant.email,
+        },
+        "staff": [accounts.user_event(person) for person in staff],
+    }
 
 
 def _new_organisation(organisation: dict, number: str, email: str) -> Organisation:
@@ -154,15 +173,32 @@ def update(session, caller: Caller, organisation_id: uuid.UUID, changes: dict) -
         changes["sectors"] = list(dict.fromkeys(changes["sectors"] or []))
     if "name_zh" in changes:
         changes["name_zh"] = changes["name_zh"] or None
+    if "contact_user_id" in changes:
+        _choose_contact(session, org, changes["contact_user_id"])
     changed = False
     for key in EDITABLE:
         if key in changes and getattr(org, key) != changes[key]:
             setattr(org, key, changes[key])
             changed = True
+    session.flush()
     if changed:
-        session.flush()
         emit(session, "organisation.updated", snapshots.organisation_snapshot(org))
     return org
+
+
+def _choose_contact(session, org: Organisation, user_id: uuid.UUID | None) -> None:
+    """The profile's contact person: one of the organisation's members, or nobody."""
+    if user_id is not None:
+        member = session.scalar(
+            select(Membership.id).where(
+                Membership.organisation_id == org.id, Membership.user_id == user_id
+            )
+        )
+        if member is None:
+            raise ValidationFailed.field(
+                "contact_user_id", "The contact person must be a member of the organisation."
+            )
+    org.contact_user_id = user_id
 
 
 def _ensure_staff(caller: Caller) -> None:
@@ -225,6 +261,7 @@ READ_COLUMNS = [
         "status",
         "status_reason",
         "hints",
+        "contact_user_id",
         "created_at",
         "updated_at",
     )
@@ -235,12 +272,44 @@ _BY_ID = select(*READ_COLUMNS).where(_TABLE.c.id == bindparam("organisation_id")
 def fetch(session, organisation_id: uuid.UUID) -> dict | None:
     """One organisation as a plain dict: a lean Core read for the hottest endpoint."""
     row = session.execute(_BY_ID, {"organisation_id": organisation_id}).mappings().first()
-    return dict(row) if row is not None else None
+    return with_contacts(session, [dict(row)])[0] if row is not None else None
+
+
+def with_contacts(session, rows: list[dict]) -> list[dict]:
+    """Each row's `contact_user_id` replaced by `contact` (`user_id`, `full_name`, `email`, or
+    None): one query for all the rows that name one."""
+    ids = {row["contact_user_id"] for row in rows if row.get("contact_user_id")}
+    people = {}
+    if ids:
+        users = User.__table__
+        found = select(users.c.id, users.c.full_name, users.c.email).where(users.c.id.in_(ids))
+        people = {
+            person.id: {
+                "user_id": str(person.id),
+                "full_name": person.full_name,
+                "email": person.email,
+            }
+            for person in session.execute(found)
+        }
+    for row in rows:
+        row["contact"] = people.get(row.pop("contact_user_id", None))
+    return rows
+
+
+def fetch_many(session, organisation_ids) -> list[dict]:
+    """Organisations by id as plain dicts, in the order asked, in one query; unknown ids left
+    out (the caller filters what it may not see)."""
+    wanted = list(dict.fromkeys(organisation_ids))
+    if not wanted:
+        return []
+    rows = session.execute(select(*READ_COLUMNS).where(_TABLE.c.id.in_(wanted))).mappings()
+    found = {row["id"]: dict(row) for row in rows}
+    return with_contacts(session, [found[i] for i in wanted if i in found])
 
 
 def queue(session, status: str, cursor: str | None, limit: int) -> dict:
     """Organisations in one status, oldest first: staff's verification queue."""
     stmt = select(*READ_COLUMNS).where(_TABLE.c.status == status)
     stmt = keyset(stmt, [_TABLE.c.created_at, _TABLE.c.id], cursor, limit)
-    rows = [dict(r) for r in session.execute(stmt).mappings()]
+    rows = with_contacts(session, [dict(r) for r in session.execute(stmt).mappings()])
     return page(rows, limit, lambda r: (r["created_at"], r["id"]))

@@ -55,6 +55,9 @@ class Organisation(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     status_reason: Mapped[str | None] = mapped_column(Text)
     hints: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The member the organisation's admins chose to name on its public profile (optional);
+    # cleared when that person leaves the organisation or deletes their account.
+    contact_user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -6,6 +6,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate
+from webargs.fields import DelimitedList
 
 from shared.i18n import LOCALES, LocalizedText
 from shared.pagination import PageArgs, page_schema
@@ -78,8 +79,8 @@ def _name(**kwargs) -> fields.String:
     )
 
 
-class OrganisationPatch(Schema):
-    """The fields an organisation's admins may change."""
+class OrganisationFields(Schema):
+    """An organisation's own fields, as its admins write them."""
 
     name = _name()
     name_zh = fields.String(
@@ -103,7 +104,16 @@ class OrganisationPatch(Schema):
     description = LocalizedText(max_length=5000, required_locale=False)
 
 
-class OrganisationIn(OrganisationPatch):
+class OrganisationPatch(OrganisationFields):
+    """The fields an organisation's admins may change, and its contact person."""
+
+    contact_user_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "A member named on the public profile as its contact; null: none"},
+    )
+
+
+class OrganisationIn(OrganisationFields):
     """An organisation as it registers."""
 
     name = _name(required=True)
@@ -146,6 +156,14 @@ class RegistrationIn(Schema):
     admin = fields.Nested(AdminIn, required=True)
 
 
+class ContactOut(Schema):
+    """The member an organisation names on its profile as the person to contact."""
+
+    user_id = fields.UUID()
+    full_name = fields.String()
+    email = fields.String()
+
+
 class OrganisationOut(Schema):
     """An organisation; `hints` only for platform staff, `status_reason` also for its members."""
 
@@ -166,6 +184,7 @@ class OrganisationOut(Schema):
     hints = fields.Dict(
         metadata={"description": "registration_number_valid, email_domain_matches_website"}
     )
+    contact = fields.Nested(ContactOut, allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -194,6 +213,27 @@ class QueueArgs(PageArgs):
 
 
 OrganisationPage = page_schema(OrganisationOut, name="OrganisationPage")
+
+# The most organisations one batch read names: a page of cards, never a whole register.
+MAX_BATCH_IDS = 100
+
+
+class BatchArgs(Schema):
+    ids = DelimitedList(
+        fields.UUID(),
+        required=True,
+        validate=[validate.Length(min=1), validate.Length(max=MAX_BATCH_IDS)],
+        metadata={
+            "description": f"Comma-separated organisation ids, 1 to {MAX_BATCH_IDS} "
+            "(repeats count once)"
+        },
+    )
+
+
+class OrganisationBatch(Schema):
+    """The organisations asked for that the caller may see; unknown and hidden ones left out."""
+
+    items = fields.List(fields.Nested(OrganisationOut))
 
 
 class DirectoryArgs(PageArgs):

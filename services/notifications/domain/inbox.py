@@ -26,7 +26,7 @@ from shared.pagination import keyset, page
 from ..models import Email, Notification, Preference, User
 from .links import link_for
 from .preferences import DEFAULTS
-from .texts import LANGUAGES, TEXTS, render
+from .texts import INBOX_ONLY, LANGUAGES, TEXTS, render
 
 
 def write(session: Session, event_type: str, data: dict, event_id, who: Select) -> int:
@@ -67,7 +67,8 @@ def write(session: Session, event_type: str, data: dict, event_id, who: Select) 
     columns = ["user_id", "event_id", "type", "category", "language", "title", "body"]
     columns += ["texts", "link"]
     result = session.execute(insert(Notification).from_select([*columns, "created_at"], rows))
-    email_now(session, str(event_id), event_type, category, now)
+    if event_type not in INBOX_ONLY:
+        email_now(session, str(event_id), event_type, category, now)
     return result.rowcount
 
 

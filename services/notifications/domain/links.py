@@ -15,6 +15,8 @@ def link_for(event_type: str, data: dict) -> str | None:
     if event_type.startswith("announcement."):
         announcement_id = (data.get("announcement") or {}).get("id")
         return f"/announcements/{announcement_id}" if announcement_id else None
+    if event_type == "organisation.registration_received":
+        return f"/admin/organisations/{data['id']}"  # staff's verification page
     if event_type.startswith("organisation."):
         return "/my-organisation"
     if event_type.startswith("webhook."):

@@ -82,6 +82,7 @@ def _project_owner(data: dict):
 
 # Each rule: (session, data, when the event happened) -> a SELECT of user ids.
 RULES = {
+    "organisation.registration_received": lambda s, d, at: people([p["id"] for p in d["staff"]]),
     "organisation.verified": lambda s, d, at: admins_of(d["id"], at),
     "organisation.suspended": lambda s, d, at: admins_of(d["id"], at),
     "project.application_submitted": lambda s, d, at: admins_of(_project_owner(d), at),

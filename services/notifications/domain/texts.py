@@ -7,9 +7,25 @@ LANGUAGES = ("en", "fr", "zh")
 CATEGORIES = ("account", "organisation_status", "projects", "announcements", "events", "webhooks")
 # What a person must always hear of: these can be moved to the inbox, never switched off.
 CRITICAL = ("account", "organisation_status", "webhooks")
+# Told in the inbox only: members already e-mails staff each registration with its details.
+INBOX_ONLY = ("organisation.registration_received",)
 
 # type -> (category, {language: (title, body)}); `{name}` and `{title}` are filled from data.
 TEXTS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
+    "organisation.registration_received": (
+        "organisation_status",
+        {
+            "en": (
+                "{name} registered: to verify",
+                "{registrant} ({registrant_email}) registered it.",
+            ),
+            "fr": (
+                "{name} s'est inscrite\u202f: à vérifier",
+                "{registrant} ({registrant_email}) l'a inscrite.",
+            ),
+            "zh": ("{name} 已注册，待审核", "由 {registrant}（{registrant_email}）注册。"),
+        },
+    ),
     "organisation.verified": (
         "organisation_status",
         {
@@ -116,6 +132,8 @@ def render(event_type: str, data: dict, language: str) -> tuple[str, str, str]:
         "decision": _word(data.get("decision"), language),
         "status": _word(data.get("status"), language),
         "url": data.get("url") or "",
+        "registrant": (data.get("registrant") or {}).get("full_name") or "",
+        "registrant_email": (data.get("registrant") or {}).get("email") or "",
         "title": _pick(subject.get("title"), language),
         "summary": _pick(subject.get("summary"), language),
     }

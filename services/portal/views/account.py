@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -18,18 +18,13 @@ from ..forms import (
     ProfileForm,
     RegistrationForm,
     SignInForm,
+    flash_refusal,
     show_api_error,
 )
-from ..problem_messages import problem
 from ..redirects import safe_path
 
 bp = Blueprint("account", __name__)
 DEFAULT_ZONES = {"jiangning": "Asia/Shanghai", "sophia_antipolis": "Europe/Paris"}
-
-
-def _unexplained(error: ApiError) -> None:
-    """An API refusal no field explains, as a message at the top of the form."""
-    flash(problem("too_many_requests" if error.status == 429 else error.code), "error")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
@@ -41,7 +36,7 @@ def sign_in_page():
             sign_in(form.email.data, form.password.data)
         except ApiError as error:
             if error.status == 429:
-                _unexplained(error)
+                flash_refusal(error)
             else:
                 form.password.errors = [_("The e-mail address or the password is not correct.")]
         else:
@@ -108,7 +103,7 @@ def register():
             call("POST", members("/organisations"), json=payload, language=language)
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:
             try:
                 sign_in(payload["admin"]["email"], payload["admin"]["password"])
@@ -140,9 +135,10 @@ def profile():
             updated = api("PATCH", members("/me"), json=changes).json()
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:
             remember_person(updated)
+            session.pop("lang", None)  # the pages now read in the profile's language
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
     return render_template("account/profile.html", form=form)
@@ -161,7 +157,7 @@ def password():
             api("POST", members("/me/password"), json=body)
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:
             flash(_("Your password is changed. Your other sessions are signed out."), "success")
             return redirect(url_for("account.profile"))
@@ -176,7 +172,7 @@ def forgotten_password():
             call("POST", members("/auth/password-reset"), json={"email": form.email.data.strip()})
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:
             return render_template("account/forgot_sent.html")
     return render_template("account/forgot.html", form=form)
@@ -194,7 +190,7 @@ def reset_password():
                 if error.status in (404, 410):
                     flash(_("This link has expired or was already used. Ask for a new one."))
                 else:
-                    _unexplained(error)
+                    flash_refusal(error)
         else:
             flash(_("Your password is changed. Sign in with it."), "success")
             return redirect(url_for("account.sign_in"))
@@ -248,7 +244,7 @@ def accept_invitation():
                 if error.status in (404, 410):
                     flash(_("This invitation has expired, was revoked or was already used."))
                 else:
-                    _unexplained(error)
+                    flash_refusal(error)
         else:
             sign_in(created["email"], form.password.data)
             flash(_("Welcome! You have joined the organisation."), "success")

@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 
 from ..api_client import ApiError, members
 from ..auth import api, platform_admin_required
-from ..forms import ReasonForm, SuspendForm, show_api_error
-from .account import _unexplained
+from ..forms import ReasonForm, SuspendForm, flash_refusal, show_api_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 STATUSES = ("pending", "verified", "suspended")
@@ -62,7 +61,7 @@ def _decide(organisation_id: uuid.UUID, action: str, form, done: str):
         )
     except ApiError as error:
         if not show_api_error(form, error):
-            _unexplained(error)
+            flash_refusal(error)
         return None
     flash(done, "success")
     return redirect(url_for("admin.organisations"))

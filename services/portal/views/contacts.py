@@ -19,8 +19,7 @@ from .. import confirmation, moments, standing
 from ..api_client import ApiError, ApiUnavailable, announcements, members
 from ..auth import api, current_person, login_required
 from ..contact_forms import AcceptForm, ContactForm, NoteForm
-from ..forms import show_api_error
-from .account import _unexplained
+from ..forms import flash_refusal, show_api_error
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 moments.install(bp)
@@ -98,7 +97,7 @@ def index():
     except ApiError as error:
         if error.status not in (400, 403, 422):
             raise
-        _unexplained(error)
+        flash_refusal(error)
         found = []
     names = _names(
         o for c in found for o in (c["requester_organisation_id"], c["recipient_organisation_id"])
@@ -137,7 +136,7 @@ def new(organisation_id: uuid.UUID):
             ).json()
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:
             flash(
                 _("Your request is sent to %(name)s.", name=organisation.get("name", "")),
@@ -182,7 +181,7 @@ def _decided(contact_id, action: str, body: dict, done: str):
     except ApiError as error:
         if error.status in (403, 404):
             abort(error.status)
-        _unexplained(error)
+        flash_refusal(error)
     else:
         flash(done, "success")
     return redirect(url_for("contacts.detail", contact_id=contact_id))

@@ -10,7 +10,10 @@ from flask import Blueprint, abort, current_app, render_template
 
 from shared import dev_mailbox
 
+from .. import moments
+
 bp = Blueprint("dev_mailbox", __name__)
+moments.install(bp)
 
 
 @bp.get("/dev/mailbox")

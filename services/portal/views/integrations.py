@@ -34,9 +34,8 @@ from ..auth import (
     org_admin_required,
     take_from_last_page,
 )
-from ..forms import EmptyForm, show_api_error
+from ..forms import EmptyForm, flash_refusal, show_api_error
 from ..notification_forms import FLAVOURS, EndpointEditForm, EndpointForm, RecoverForm
-from .account import _unexplained
 
 bp = Blueprint("integrations", __name__, url_prefix="/my-organisation/integrations")
 moments.install(bp)
@@ -103,7 +102,7 @@ def index():
             created = api("POST", _path(), json=form.payload()).json()
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:  # the secret is shown once, on the page the redirect leads to
             shown = {k: created.get(k) for k in ("id", "url", "secret")}
             keep_for_next_page("created_endpoint", shown)
@@ -236,7 +235,7 @@ def _answered(form, method: str, suffix: str, **kwargs):
         if error.status == 404:
             raise
         if not show_api_error(form, error):
-            _unexplained(error)
+            flash_refusal(error)
         return None
 
 

@@ -23,11 +23,10 @@ from shared.i18n import pick
 from .. import confirmation, moments
 from ..api_client import ApiError, ApiUnavailable, announcements, members
 from ..auth import api, current_person, login_required
-from ..forms import show_api_error
+from ..forms import flash_refusal, show_api_error
 from ..i18n import babel_locale
 from ..meeting_organiser_forms import SESSION_ROWS, MatchmakingForm, RunForm
 from ..problem_messages import field as field_message
-from .account import _unexplained
 
 bp = Blueprint(
     "meeting_organiser", __name__, url_prefix="/announcements/<uuid:announcement_id>/organise"
@@ -160,7 +159,7 @@ def _show_refusal(form: MatchmakingForm, error: ApiError) -> None:
                 ]
                 matched = True
     if not show_api_error(form, error) and not matched:
-        _unexplained(error)
+        flash_refusal(error)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -239,7 +238,7 @@ def start_run(announcement_id: uuid.UUID):
     except ApiError as error:
         if error.status in (403, 404):
             abort(403)
-        _unexplained(error)
+        flash_refusal(error)
         return redirect(url_for("meeting_organiser.setup", announcement_id=announcement_id))
     flash(_("The scheduler is started."), "success")
     return redirect(

@@ -23,10 +23,9 @@ from flask_babel import gettext as _
 from .. import moments
 from ..api_client import ApiError, ApiUnavailable, call, notifications
 from ..auth import access_token, api, current_person, login_required
-from ..forms import EmptyForm, show_api_error
+from ..forms import EmptyForm, flash_refusal, show_api_error
 from ..notification_forms import MODES, category_field, preferences_form
 from ..redirects import safe_path
-from .account import _unexplained
 
 log = logging.getLogger(__name__)
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -188,7 +187,7 @@ def _unexplained_or_gone(error: ApiError) -> None:
     if error.status == 404:
         flash(_("This notification is no longer in your inbox."), "error")
     else:
-        _unexplained(error)
+        flash_refusal(error)
 
 
 def _initial(current: dict) -> dict:
@@ -223,7 +222,7 @@ def preferences():
             api("PATCH", notifications("/preferences"), json=body)
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:
             flash(_("Your notification preferences are saved."), "success")
             return redirect(url_for("notifications.preferences"))

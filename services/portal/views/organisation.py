@@ -34,9 +34,9 @@ from ..forms import (
     InvitationForm,
     OrganisationForm,
     RoleForm,
+    flash_refusal,
     show_api_error,
 )
-from .account import _unexplained
 
 bp = Blueprint("organisation", __name__, url_prefix="/my-organisation")
 ROLES = [("org_member", _l("Member")), ("org_admin", _l("Administrator"))]
@@ -47,15 +47,28 @@ def _org_path(suffix: str = "") -> str:
 
 
 def _organisation_choices(form: OrganisationForm, language: str) -> None:
+    form.contact_user_id.choices = [("", _("Nobody")), *_members_choices()]
     form.park.choices = i18n.choices("park", language)
     form.kind.choices = i18n.choices("kind", language)
     form.size.choices = [("", "—"), *i18n.choices("size", language)]
     form.sectors.choices = i18n.choices("sector", language)
 
 
+def _members_choices() -> list[tuple[str, str]]:
+    """The organisation's people, who may be named as its contact (an admin's page only)."""
+    if current_person().get("role") != "org_admin":
+        return []
+    try:
+        listing = api("GET", _org_path("/members"), params={"limit": 100}).json()
+    except ApiError:  # e.g. while the organisation awaits verification: nobody to offer
+        return []
+    return [(str(m["user_id"]), m.get("full_name") or m.get("email")) for m in listing["items"]]
+
+
 def _form_data(org: dict) -> dict:
     description = org.get("description") or {}
     return {
+        "contact_user_id": (org.get("contact") or {}).get("user_id") or "",
         **{k: org.get(k) for k in ("name", "name_zh", "city", "park", "kind", "size", "website")},
         "sectors": org.get("sectors") or [],
         **{f"description_{code}": description.get(code, "") for code in ("en", "fr", "zh")},
@@ -80,6 +93,7 @@ def _changes(form: OrganisationForm) -> dict:
         "size": form.size.data or None,
         "sectors": form.sectors.data,
         "website": text(form.website.data),
+        "contact_user_id": form.contact_user_id.data or None,
     }
     if description:
         changes["description"] = description
@@ -104,7 +118,7 @@ def mine():
                 api("PATCH", _org_path(), json=_changes(form))
             except ApiError as error:
                 if not show_api_error(form, error):
-                    _unexplained(error)
+                    flash_refusal(error)
             else:
                 flash(_("The profile of your organisation is saved."), "success")
                 return redirect(url_for("organisation.mine"))
@@ -136,7 +150,7 @@ def change_role(user_id: uuid.UUID):
         try:
             api("PATCH", _org_path(f"/members/{user_id}"), json={"role": form.role.data})
         except ApiError as error:
-            _unexplained(error)
+            flash_refusal(error)
         else:
             flash(_("The role is changed."), "success")
     return redirect(url_for("organisation.people"))
@@ -159,7 +173,7 @@ def remove_member(user_id: uuid.UUID):
         try:
             api("DELETE", _org_path(f"/members/{user_id}"))
         except ApiError as error:
-            _unexplained(error)
+            flash_refusal(error)
         else:
             flash(_("The member is removed."), "success")
     return redirect(url_for("organisation.people"))
@@ -180,7 +194,7 @@ def invitations():
             api("POST", _org_path("/invitations"), json=body)
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:
             flash(_("The invitation is on its way."), "success")
             return redirect(url_for("organisation.invitations"))
@@ -204,7 +218,7 @@ def revoke_invitation(invitation_id: uuid.UUID):
         try:
             api("DELETE", _org_path(f"/invitations/{invitation_id}"))
         except ApiError as error:
-            _unexplained(error)
+            flash_refusal(error)
         else:
             flash(_("The invitation is revoked."), "success")
     return redirect(url_for("organisation.invitations"))
@@ -232,7 +246,7 @@ def clients():
             created = api("POST", _org_path("/clients"), json=body).json()
         except ApiError as error:
             if not show_api_error(form, error):
-                _unexplained(error)
+                flash_refusal(error)
         else:  # the secret is shown once, on the page the redirect leads to
             shown = {k: created.get(k) for k in ("name", "client_id", "client_secret")}
             keep_for_next_page("created_client", shown)
@@ -271,7 +285,7 @@ def revoke_client(client_id: uuid.UUID):
         try:
             api("DELETE", _org_path(f"/clients/{client_id}"))
         except ApiError as error:
-            _unexplained(error)
+            flash_refusal(error)
         else:
             flash(_("The client is revoked: it gets no new tokens."), "success")
     return redirect(url_for("organisation.clients"))

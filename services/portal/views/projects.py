@@ -12,15 +12,15 @@ import re
 import uuid
 
 from babel.numbers import format_decimal
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from shared.i18n import pick
 
-from .. import confirmation, i18n, moments
-from ..api_client import ApiError, members, projects
+from .. import confirmation, i18n, moments, panels
+from ..api_client import ApiError, projects
 from ..auth import api, current_person, login_required
 from ..forms import EmptyForm
 from ..problem_messages import field as field_message
@@ -172,82 +172,9 @@ def _helpers():
 # API reads.
 
 
-def _organisation_id() -> str | None:
-    person = current_person() or {}
-    return str(person["organisation_id"]) if person.get("organisation_id") else None
-
-
-def _search(params: dict) -> dict:
-    try:
-        return api("GET", projects("/projects"), params=params).json()
-    except ApiError as error:
-        if error.status in (400, 422):
-            return {"items": [], "next": None, "invalid": True}
-        raise
-
-
 def _project(project_id) -> dict:
     """The project as the reader may see it; the error pages answer 404 for unknown ids."""
     return api("GET", projects(f"/projects/{project_id}")).json()
-
-
-def _organisations(ids) -> dict[str, dict]:
-    """Organisations' public profiles by id, fetched once a request; unknown ones left out."""
-    known = g.setdefault("project_organisations", {})
-    for org_id in {str(i) for i in ids if i} - set(known):
-        try:
-            known[org_id] = api("GET", members(f"/organisations/{org_id}")).json()
-        except ApiError:
-            known[org_id] = None
-    return {org_id: org for org_id, org in known.items() if org is not None}
-
-
-def _owned(organisation_id: str, cursor: str | None, limit: int) -> dict:
-    """The organisation's published projects, newest first, as a page `{items, next}`."""
-    params = {"organisation_id": organisation_id, "limit": limit, "cursor": cursor}
-    return _search({**params, "lang": _language()})
-
-
-def _drafts(organisation_id: str, cursor: str | None = None, limit: int = 100) -> dict:
-    """The organisation's drafts (only its own members and staff see any)."""
-    params = {"organisation_id": organisation_id, "state": "draft", "limit": limit}
-    return _search({**params, "cursor": cursor, "lang": _language()})
-
-
-def my_projects(limit: int = 5) -> list[dict]:
-    """The signed-in person's organisation's projects, newest first, drafts included.
-
-    Items are the projects API's list items (`id, kind, state, owner, title, summary, sectors,
-    visibility, call, created_at`, texts in the reader's language). Empty for a person without
-    an organisation. For the dashboard.
-    """
-    organisation_id = _organisation_id()
-    if organisation_id is None:
-        return []
-    items = _drafts(organisation_id, limit=limit)["items"]
-    items += _owned(organisation_id, None, limit)["items"]
-    items.sort(key=lambda p: p["created_at"], reverse=True)
-    return items[:limit]
-
-
-def recommended(limit: int = 5) -> list[dict]:
-    """Open calls that fit the signed-in person's organisation, best first (matchmaking).
-
-    Each item is the API's `{project, score, reasons}`: `project` a list item as in
-    `my_projects`, `reasons` sentences already in the reader's language. Empty for a person
-    without an organisation, or when the API refuses. For the dashboard.
-    """
-    organisation_id = _organisation_id()
-    if organisation_id is None:
-        return []
-    try:
-        return api(
-            "GET",
-            projects(f"/organisations/{organisation_id}/recommended-projects"),
-            params={"limit": max(1, min(limit, 50)), "lang": _language()},
-        ).json()
-    except ApiError:
-        return []
 
 
 # The reader's relation to a project.
@@ -258,7 +185,7 @@ class Reader:
 
     def __init__(self, project: dict):
         person = current_person() or {}
-        self.organisation_id = _organisation_id()
+        self.organisation_id = panels.reader_organisation_id()
         staff = bool(person.get("is_platform_admin"))
         owner_id = project["owner"].get("id")
         self.is_owner = staff or (
@@ -373,7 +300,7 @@ def index():
         "limit": PAGE_SIZE,
         "cursor": request.args.get("cursor"),
     }
-    page = _search(params)
+    page = panels.search_projects(params)
     shown = {k: v for k, v in filters.items() if v}
     if open_calls:
         shown["open_calls"] = "1"
@@ -388,18 +315,18 @@ def index():
         sectors=i18n.choices("sector", language),
         countries=i18n.country_choices(language),
         organisation_kinds=i18n.choices("kind", language),
-        can_create=_organisation_id() is not None,
+        can_create=panels.reader_organisation_id() is not None,
     )
 
 
 @bp.get("/mine")
 @login_required
 def mine():
-    organisation_id = _organisation_id()
+    organisation_id = panels.reader_organisation_id()
     if organisation_id is None:
         return render_template("projects/mine.html", organisation_id=None)
-    drafts = _drafts(organisation_id, cursor=request.args.get("drafts"))
-    published = _owned(organisation_id, request.args.get("cursor"), PAGE_SIZE)
+    drafts = panels.draft_projects(organisation_id, cursor=request.args.get("drafts"))
+    published = panels.owned_projects(organisation_id, request.args.get("cursor"), PAGE_SIZE)
     return render_template(
         "projects/mine.html",
         organisation_id=organisation_id,
@@ -412,7 +339,7 @@ def mine():
 @login_required
 def applications():
     """The applications the person's organisation sent, newest first, by status."""
-    organisation_id = _organisation_id()
+    organisation_id = panels.reader_organisation_id()
     status = request.args.get("status") or None
     if status not in (None, *STATUS_LABELS):
         return redirect(url_for("projects.applications"))
@@ -443,18 +370,18 @@ def applications():
 def recommendations():
     return render_template(
         "projects/recommended.html",
-        organisation_id=_organisation_id(),
-        items=recommended(20),
+        organisation_id=panels.reader_organisation_id(),
+        items=panels.recommended(20),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    organisation_id = _organisation_id()
+    organisation_id = panels.reader_organisation_id()
     if organisation_id is None:
         abort(403)
-    organisation = _organisations([organisation_id]).get(organisation_id) or {}
+    organisation = panels.organisations([organisation_id]).get(organisation_id) or {}
     status = organisation.get("status")
     if request.method == "GET" and status not in ("verified", "pending"):
         return render_template("projects/unverified.html", organisation=organisation or None)
@@ -531,7 +458,7 @@ def _render_detail(project_id, **forms):
     ours = [a for a in applications if str(a["organisation_id"]) == reader.organisation_id]
     received = applications if reader.is_owner else []
     owner_id = project["owner"].get("id")
-    organisations = _organisations(
+    organisations = panels.organisations(
         [owner_id, *(p["organisation_id"] for p in project["partners"])]
         + [a["organisation_id"] for a in received]
     )

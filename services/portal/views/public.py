@@ -9,10 +9,10 @@ from flask_babel import get_locale
 
 from shared.i18n import LOCALES
 
-from .. import i18n
-from ..api_client import ApiError, members, quietly
+from .. import i18n, panels
+from ..api_client import ApiError, call, members, quietly
 from ..api_client import projects as projects_api
-from ..auth import api, current_person, remember_person
+from ..auth import api
 from ..forms import EmptyForm
 from ..redirects import safe_path
 
@@ -38,16 +38,14 @@ def _open_projects(limit: int) -> list[dict]:
 @bp.get("/")
 def home():
     """The parks, and what is new: news, events ahead, calls for partners, organisations."""
-    from . import announcements
-
     language = str(get_locale())
     latest = _directory({"limit": 6, "lang": language})
     return render_template(
         "home.html",
         organisations=latest["items"],
-        news=announcements.latest_news(3),
-        events=announcements.upcoming_events(3),
-        calls=announcements.open_calls(3),
+        news=panels.latest_news(3),
+        events=panels.upcoming_events(3),
+        calls=panels.open_calls(3),
         open_projects=_open_projects(3),
     )
 
@@ -77,7 +75,28 @@ def organisation(organisation_id: uuid.UUID):
         if error.status in (403, 404):
             abort(404)
         raise
-    return render_template("directory/organisation.html", org=org)
+    return render_template(
+        "directory/organisation.html",
+        org=org,
+        projects=_public_projects(str(organisation_id)),
+        contact=org.get("contact"),
+    )
+
+
+PROFILE_PROJECTS = 10
+
+
+def _public_projects(organisation_id: str) -> list[dict]:
+    """The organisation's published public projects, newest first, read as an anonymous visitor
+    would (so its own members see no discreet or members-only one here either); none while
+    projects does not answer."""
+    params = {"organisation_id": organisation_id, "limit": PROFILE_PROJECTS}
+
+    def fetch() -> list[dict]:
+        found = call("GET", projects_api("/projects"), params={**params, "lang": str(get_locale())})
+        return [item for item in found.json()["items"] if item.get("visibility") == "public"]
+
+    return quietly(fetch)
 
 
 def _safe_next(target: str | None) -> str:
@@ -87,13 +106,10 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/language")
 def language():
-    """The language switcher: remembered in the session, and in the profile when signed in."""
+    """The language switcher: the session's language; the profile's changes only on its page."""
     form = EmptyForm()
     chosen = request.form.get("lang")
     if not form.validate_on_submit() or chosen not in LOCALES:
         abort(400)
     session["lang"] = chosen
-    if current_person() is not None:
-        person = api("PATCH", members("/me"), json={"language": chosen}).json()
-        remember_person(person)
     return redirect(_safe_next(request.form.get("next")))

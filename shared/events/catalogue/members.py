@@ -63,6 +63,25 @@ class UserData(Schema):
     timezone = fields.String(required=True)
 
 
+class RegistrantData(Schema):
+    user_id = fields.UUID(required=True)
+    full_name = fields.String(required=True)
+    email = fields.Email(required=True)
+
+
+class RegistrationReceivedData(Schema):
+    """A registration for staff to verify, with the staff to tell (notifications may not know
+    platform staff, who belong to no organisation, before this)."""
+
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    name_zh = fields.String(allow_none=True, load_default=None)
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+    registration_number = fields.String(required=True)
+    registrant = fields.Nested(RegistrantData, required=True)
+    staff = fields.List(fields.Nested(UserData), required=True)
+
+
 class UserDeletedData(Schema):
     id = fields.UUID(required=True)
 
@@ -121,6 +140,36 @@ EVENTS = [
         "An organisation registered, with its first admin; it is pending until staff verify it.",
         {**_ORGANISATION, "status": "pending"},
         concerns=_organisation,
+    ),
+    EventType(
+        "organisation.registration_received",
+        1,
+        RegistrationReceivedData,
+        ("notifications",),
+        "An organisation registered: platform staff (listed, with how to reach them) have it to "
+        "verify.",
+        {
+            "id": _ORG_ID,
+            "name": "Zijin Biologics",
+            "name_zh": "紫金生物",
+            "country": "CN",
+            "registration_number": "91320115MA1MXXXX0X",
+            "registrant": {
+                "user_id": _USER_ID,
+                "full_name": "Li Na",
+                "email": "li.na@zijin-bio.example",
+            },
+            "staff": [
+                {
+                    "id": "7d1e3b5a-2c4f-4a6e-8b0d-1f3a5c7e9b2d",
+                    "email": "verification@sophia-antipolis.example",
+                    "full_name": "Claire Martin",
+                    "language": "fr",
+                    "timezone": "Europe/Paris",
+                }
+            ],
+        },
+        webhook=False,
     ),
     EventType(
         "organisation.updated",
