@@ -117,7 +117,7 @@ def _registration_received(session, org: Organisation, registrant: User) -> dict
             "full_name": registrant.full_name,
             "email": registrant.email,
         },
-        "staff": [accounts.user_event(person) for person in staff],
+        "staff": [snapshots.user_event(person) for person in staff],
     }
 
 

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import confirmation, moments, standing
+from .. import confirmation, moments, panels, standing
 from ..api_client import ApiError, ApiUnavailable, announcements, members
 from ..auth import api, current_person, login_required
 from ..contact_forms import AcceptForm, ContactForm, NoteForm
@@ -42,15 +42,6 @@ def _organisation(organisation_id) -> dict | None:
         return api("GET", members(f"/organisations/{organisation_id}")).json()
     except (ApiError, ApiUnavailable):
         return None
-
-
-def _names(ids) -> dict[str, dict]:
-    found = {}
-    for organisation_id in {str(i) for i in ids if i}:
-        organisation = _organisation(organisation_id)
-        if organisation is not None:
-            found[organisation_id] = organisation
-    return found
 
 
 def may_ask(organisation: dict) -> bool:
@@ -99,7 +90,7 @@ def index():
             raise
         flash_refusal(error)
         found = []
-    names = _names(
+    names = panels.organisations(
         o for c in found for o in (c["requester_organisation_id"], c["recipient_organisation_id"])
     )
     mine = str((current_person() or {}).get("organisation_id"))
@@ -158,7 +149,9 @@ def new(organisation_id: uuid.UUID):
 def detail(contact_id: uuid.UUID):
     contact = _contact(contact_id)
     side = _side(contact)
-    names = _names([contact["requester_organisation_id"], contact["recipient_organisation_id"]])
+    names = panels.organisations(
+        [contact["requester_organisation_id"], contact["recipient_organisation_id"]]
+    )
     accept = AcceptForm()
     accept.starts_at.choices = [(t["starts_at"]["utc"], "") for t in contact["proposed_times"]]
     return render_template(

@@ -20,8 +20,8 @@ from flask_babel import lazy_gettext as _l
 
 from shared.i18n import pick
 
-from .. import confirmation, moments
-from ..api_client import ApiError, ApiUnavailable, announcements, members
+from .. import confirmation, moments, panels
+from ..api_client import ApiError, announcements
 from ..auth import api, current_person, login_required
 from ..forms import flash_refusal, show_api_error
 from ..i18n import babel_locale
@@ -258,18 +258,6 @@ def _decimal(value) -> str | None:
     return format_decimal(value, "#,##0.00", locale=babel_locale(_language()))
 
 
-def _names(ids) -> dict[str, str]:
-    """Organisation names by id (an organisation members will not show is left out)."""
-    found = {}
-    for organisation_id in {str(i) for i in ids if i}:
-        try:
-            org = api("GET", members(f"/organisations/{organisation_id}")).json()
-        except (ApiError, ApiUnavailable):
-            continue
-        found[organisation_id] = org.get("name") or ""
-    return found
-
-
 def _grid(settings: dict, meetings: list[dict], names: dict[str, str]) -> list[dict]:
     """Per session, its slots in order, each with a cell per table and the online meetings."""
     by_slot: dict[str, list[dict]] = {}
@@ -317,7 +305,7 @@ def run(announcement_id: uuid.UUID, run_id: uuid.UUID):
         raise
     settings = _settings(announcement_id)
     meetings = _schedule(announcement_id) if found["status"] == "done" else []
-    names = _names(
+    names = panels.organisation_names(
         o
         for m in meetings
         for o in (m["requester_organisation_id"], m["recipient_organisation_id"])
