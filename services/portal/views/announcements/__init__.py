@@ -9,22 +9,8 @@ the API gives both when asked with `tz`.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-
-from ... import moments
-from .common import Withdrawn
-
-bp = Blueprint("announcements", __name__, url_prefix="/announcements")
-moments.install(bp)
-
-
-@bp.errorhandler(Withdrawn)
-def _withdrawn(_error):
-    """A withdrawn announcement that was public: a page saying so (410)."""
-    return render_template("announcements/withdrawn.html"), 410
-
-
-# The pages put their routes on `bp` when imported, so they come after it.
-from . import editing, feeds, moderation, reading, registrations  # noqa: E402
+# The blueprint lives in `common`; the pages put their routes on it when imported.
+from . import editing, feeds, moderation, reading, registrations
+from .common import bp
 
 __all__ = ["bp", "editing", "feeds", "moderation", "reading", "registrations"]

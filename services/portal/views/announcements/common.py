@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -144,3 +144,13 @@ def attendees_of(item: dict) -> dict | None:
         "waiting": len(listing.get("waiting", [])),
         "rows": rows,
     }
+
+
+bp = Blueprint("announcements", __name__, url_prefix="/announcements")
+moments.install(bp)
+
+
+@bp.errorhandler(Withdrawn)
+def _withdrawn(_error):
+    """A withdrawn announcement that was public: a page saying so (410)."""
+    return render_template("announcements/withdrawn.html"), 410

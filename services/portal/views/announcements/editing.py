@@ -20,12 +20,12 @@ from ...announcement_forms import (
 from ...api_client import ApiError, ApiUnavailable, announcements, members
 from ...auth import api, current_person, login_required, platform_admin_required
 from ...forms import flash_refusal, show_refusal
-from . import bp
 from .common import (
     FEED_LANGUAGES,
     PAGE_SIZE,
     SCOPE_LABELS,
     STATUS_LABELS,
+    bp,
     fetch_announcement,
     is_org_admin,
     is_staff,

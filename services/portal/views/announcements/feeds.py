@@ -8,8 +8,7 @@ from flask import abort, request
 
 from ...announcement_calendar import calendar_download, file_name, proxied
 from ...api_client import ApiError
-from . import bp
-from .common import FEED_LANGUAGES, fetch_announcement, reader_language
+from .common import FEED_LANGUAGES, bp, fetch_announcement, reader_language
 
 # --- Feeds and calendar files ---
 

@@ -14,8 +14,7 @@ from ...announcement_forms import RejectForm
 from ...api_client import ApiError, announcements
 from ...auth import api, platform_admin_required
 from ...forms import EmptyForm, show_refusal
-from . import bp
-from .common import PAGE_SIZE, fetch_announcement, reader_language, render_page
+from .common import PAGE_SIZE, bp, fetch_announcement, reader_language, render_page
 
 # --- Moderation of organisations' news (platform staff) ---
 

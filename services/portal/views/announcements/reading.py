@@ -14,7 +14,6 @@ from ...announcement_forms import PublishForm, WithdrawForm
 from ...api_client import ApiError, announcements
 from ...auth import api, current_person
 from ...forms import EmptyForm
-from . import bp
 from .common import (
     EDITABLE_BY_ORGANISATIONS,
     FEED_LANGUAGES,
@@ -24,6 +23,7 @@ from .common import (
     REGISTRATION_LABELS,
     WITHDRAWABLE,
     attendees_of,
+    bp,
     fetch_announcement,
     is_org_admin,
     is_staff,

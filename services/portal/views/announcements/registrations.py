@@ -15,8 +15,14 @@ from ...announcement_calendar import file_name
 from ...api_client import ApiError, announcements
 from ...auth import api, login_required
 from ...forms import EmptyForm, flash_refusal
-from . import bp
-from .common import FORMULA_STARTS, REGISTRATION_LABELS, attendees_of, fetch_announcement, manages
+from .common import (
+    FORMULA_STARTS,
+    REGISTRATION_LABELS,
+    attendees_of,
+    bp,
+    fetch_announcement,
+    manages,
+)
 
 
 @bp.post("/<uuid:announcement_id>/register")
