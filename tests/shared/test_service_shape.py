@@ -42,3 +42,20 @@ def test_a_service_has_the_same_parts_as_the_others(service):
     assert error_codes.CODES and all("." in code for code in error_codes.CODES)
     models = importlib.import_module(f"services.{service}.models")
     assert models.db.service == service
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_outgrows_what_one_reader_holds_in_mind():
+    """A module past 600 lines becomes a package of parts that belong together (as the portal's
+    announcement and project pages did); migrations, written once and never read whole, aside."""
+    root = SERVICES_DIR.parent
+    long = {
+        str(path.relative_to(root)): lines
+        for folder in ("services", "shared", "bench", "deploy")
+        for path in (root / folder).rglob("*.py")
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
