@@ -129,8 +129,9 @@ def test_a_french_sme_and_a_nanjing_lab_meet_through_the_portal(
 
     def french_profile(page):
         page.get_by_label("Ce que vous proposez, en français").fill("Capteurs photoniques")
+        page.locator("label[for=seeks-tab-en]").click()  # one language at a time, in tabs
         page.get_by_label("Ce que vous cherchez, en anglais").fill("A research lab in Nanjing")
-        page.get_by_label("Pays où vous cherchez des partenaires").select_option("CN")
+        page.get_by_label("Chine", exact=True).check()
         page.get_by_label("En présentiel", exact=True).check()
         page.get_by_label(re.compile("^Tables du matin")).check()
 
@@ -151,6 +152,7 @@ def test_a_french_sme_and_a_nanjing_lab_meet_through_the_portal(
 
     def chinese_profile(page):
         page.locator("#offers_zh").fill("光子芯片测试")
+        page.locator("label[for=offers-tab-en]").click()
         page.locator("#offers_en").fill("Photonic chip testing")
         page.get_by_label("线下", exact=True).check()
         page.get_by_label(re.compile("^上午洽谈")).check()
