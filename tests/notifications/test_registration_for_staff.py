@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import copy
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from services.notifications.models import Email, Notification, User, db
+from services.notifications.models import Broadcast, Email, Notification, User, db
 from shared.events import catalogue
 from tests.notifications.support import handle
 
@@ -63,3 +64,28 @@ def test_a_redelivered_registration_tells_nobody_twice(world):
     message = handle("organisation.registration_received", _received(claire, name="Biot"))
     Consumer(db, HANDLERS).handle(message)
     assert [n.title for n in _inbox(claire["id"])] == ["Biot registered: to verify"]
+
+
+def test_a_registration_whose_registrant_was_deleted_holds_up_no_late_membership(world):
+    claire = _staff("en", "Claire Martin")
+    data = _received(claire, name="Biot")
+    handle("organisation.registration_received", data)
+    registrant = data["registrant"]["user_id"]
+    handle("user.deleted", {"id": registrant})
+    with db.transaction() as session:  # the kept broadcast no longer names them
+        kept = [b.data for b in session.scalars(select(Broadcast))]
+        assert kept and registrant not in str(kept)
+    # A membership that began before the registration arrives late: the kept broadcasts are
+    # asked again for its person, and the one naming nobody any more must not fail the event.
+    organisation = world.organisation()
+    late = {
+        "organisation_id": organisation,
+        "user_id": str(uuid.uuid4()),
+        "role": "org_member",
+        "email": "late@example.org",
+        "full_name": "Late Comer",
+        "language": "en",
+        "timezone": "Europe/Paris",
+    }
+    handle("member.joined", late, occurred_at=datetime.now(UTC) - timedelta(hours=1))
+    assert _inbox(late["user_id"]) == []  # not staff: the registration was never theirs

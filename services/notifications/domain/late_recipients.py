@@ -10,9 +10,11 @@ per person and event, so nobody hears anything twice.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
+from marshmallow import ValidationError
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +27,7 @@ from . import inbox, meetings
 from .recipients import RULES, recipients
 from .texts import TEXTS
 
+log = logging.getLogger(__name__)
 # Longer than any outage the platform recovers from by itself.
 RETENTION = timedelta(days=7)
 
@@ -73,9 +76,14 @@ def catch_up(session: Session, people: Select, since: datetime) -> int:
                 only=people,
             )
             continue
-        audience = recipients(
-            session, entry.name, entry.load(broadcast.data), broadcast.occurred_at
-        )
+        try:
+            data = entry.load(broadcast.data)
+        except ValidationError:
+            # It named a person since deleted (`forget_person` took their id out): it is told
+            # to nobody new, rather than holding up every membership that comes after it.
+            log.info("broadcast %s no longer loads: told to nobody new", broadcast.event_id)
+            continue
+        audience = recipients(session, entry.name, data, broadcast.occurred_at)
         who = select(User.id).where(User.id.in_(audience), User.id.in_(people))
         written += inbox.write(session, entry.name, broadcast.data, broadcast.event_id, who)
     return written
