@@ -506,7 +506,8 @@ def replay_everything(world: World, tokens: dict[str, str]) -> list[str]:
         }
         return set(replayed) <= ids
 
-    wait_dispatching(arrived, timeout=60)
+    # Generous: a message leased by a batch that Redis lost waits out its lease first.
+    wait_dispatching(arrived, timeout=180)
     return [r["body"].decode(errors="replace") for r in world.sink.requests[before:]]
 
 
