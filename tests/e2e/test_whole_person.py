@@ -506,8 +506,20 @@ def replay_everything(world: World, tokens: dict[str, str]) -> list[str]:
         }
         return set(replayed) <= ids
 
-    # Generous: a message leased by a batch that Redis lost waits out its lease first.
-    wait_dispatching(arrived, timeout=180)
+    try:
+        # Generous: a message leased by a batch that Redis lost waits out its lease first.
+        wait_dispatching(arrived, timeout=180)
+    except AssertionError as exc:
+        states = []
+        for org_id, endpoint in world.endpoints:
+            path = f"/organisations/{org_id}/webhooks/{endpoint['id']}/messages"
+            listed = world.api.ok("notifications", "GET", path, tokens[org_id])
+            states += [
+                {k: m.get(k) for k in ("id", "status", "attempt_count", "next_attempt_at")}
+                for m in (listed["items"] if isinstance(listed, dict) else listed)
+                if m["id"] in replayed
+            ]
+        raise AssertionError(f"replayed messages not received: {states}") from exc
     return [r["body"].decode(errors="replace") for r in world.sink.requests[before:]]
 
 

@@ -349,3 +349,35 @@ def test_a_suspended_organisations_deliveries_are_held_until_it_is_reinstated(cl
     _drain()
     delivered = [json.loads(r["body"])["data"]["city"] for r in sink.requests]
     assert "Valbonne" in delivered
+
+
+def test_a_replay_while_a_batch_is_in_flight_is_still_sent(client, world, sink):
+    """The batch records its outcomes after the replay: the replay's schedule stands, whether
+    the batch's send succeeded or failed, and the message goes out again."""
+    import asyncio
+
+    org = world.organisation()
+    endpoint = _endpoint(client, org, sink.url)
+    base = f"{BASE}/organisations/{org}/webhooks/{endpoint['id']}"
+    for outcome_ok in (True, False):
+        sink.default = (204, {}, b"", 0.0) if outcome_ok else (500, {}, b"down", 0.0)
+        client.post(f"{base}/test", headers=_admin(org))
+        with db.transaction() as session:
+            [job] = delivery.claim_due(session, utcnow(), 10)
+        outcomes = asyncio.run(delivery.send_all([job]))
+        assert outcomes[0].success is outcome_ok
+        replayed = client.post(f"{base}/messages/{job.message_id}/replay", headers=_admin(org))
+        assert replayed.status_code == 202
+        with db.transaction() as session:
+            delivery.record(session, outcomes, utcnow())
+        with db.transaction() as session:
+            message = session.get(WebhookMessage, job.message_id, populate_existing=True)
+            assert (message.status, message.next_trigger) == ("pending", "replay")
+            assert message.next_attempt_at <= utcnow()
+        sink.default = (204, {}, b"", 0.0)
+        before = len(sink.requests)
+        assert delivery.deliver_due(db) == 1
+        assert [r["headers"]["webhook-id"] for r in sink.requests[before:]] == [job.message_id]
+        with db.transaction() as session:
+            message = session.get(WebhookMessage, job.message_id, populate_existing=True)
+            assert message.status == "delivered"

@@ -43,6 +43,9 @@ class Job:
     headers: dict
     flavour: str = "standard"
     trigger: str = "scheduled"
+    # The claim's lease: the outcome is recorded only while the message still carries it (a
+    # replay or recovery meanwhile scheduled it afresh, and that send must still happen).
+    lease: datetime | None = None
 
 
 @dataclass
@@ -147,12 +150,12 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Job]:
         if flavour in chat.FLAVOURS and flavour != "standard":
             target, body = chat.request(flavour, url, secret, payload, language)
             headers = {"content-type": "application/json; charset=utf-8"}
-            jobs.append(Job(message_id, endpoint_id, target, body, headers, flavour, why))
+            jobs.append(Job(message_id, endpoint_id, target, body, headers, flavour, why, lease))
             continue
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         secrets = secrets_by_endpoint.get(endpoint_id, [])
         headers = signing.headers(secrets, message_id, timestamp, body)
-        jobs.append(Job(message_id, endpoint_id, url, body, headers, trigger=why))
+        jobs.append(Job(message_id, endpoint_id, url, body, headers, trigger=why, lease=lease))
     return jobs
 
 
@@ -266,6 +269,14 @@ def _hold_endpoint(session: Session, endpoint: WebhookEndpoint, reason: str) -> 
     )
 
 
+def _by_lease(outcomes: list[Outcome]) -> dict:
+    """Message ids by the lease they were claimed under (one per batch, in practice)."""
+    ids: dict = {}
+    for o in outcomes:
+        ids.setdefault(o.job.lease, []).append(o.job.message_id)
+    return ids
+
+
 def record(session: Session, outcomes: list[Outcome], now: datetime) -> list[WebhookEndpoint]:
     """Log every attempt and schedule what follows; the endpoints disabled by these outcomes."""
     if not outcomes:
@@ -290,10 +301,14 @@ def record(session: Session, outcomes: list[Outcome], now: datetime) -> list[Web
     )
     # Successes, the common case, are two set-based UPDATEs; failures are worked out one by one.
     delivered = [o for o in outcomes if o.success]
-    if delivered:
+    for lease, ids in _by_lease(delivered).items():
         session.execute(
             update(WebhookMessage)
-            .where(WebhookMessage.id.in_([o.job.message_id for o in delivered]))
+            .where(
+                WebhookMessage.id.in_(ids),
+                WebhookMessage.status == "pending",
+                WebhookMessage.next_attempt_at == lease,
+            )
             .values(
                 status="delivered",
                 delivered_at=now,
@@ -302,6 +317,7 @@ def record(session: Session, outcomes: list[Outcome], now: datetime) -> list[Web
             )
             .execution_options(synchronize_session=False)
         )
+    if delivered:
         session.execute(
             update(WebhookEndpoint)
             .where(
@@ -314,19 +330,23 @@ def record(session: Session, outcomes: list[Outcome], now: datetime) -> list[Web
     failed = [o for o in outcomes if not o.success]
     if not failed:
         return []
-    # Load every row the failures touch in two queries; the changes flush as batched UPDATEs.
+    # Load every row the failures touch in two queries, as they are now (not as this thread's
+    # session last saw them); the changes flush as batched UPDATEs.
+    fresh = {"populate_existing": True}
     messages = {
         m.id: m
         for m in session.scalars(
-            select(WebhookMessage).where(WebhookMessage.id.in_([o.job.message_id for o in failed]))
+            select(WebhookMessage)
+            .where(WebhookMessage.id.in_([o.job.message_id for o in failed]))
+            .execution_options(**fresh)
         )
     }
     endpoints = {
         e.id: e
         for e in session.scalars(
-            select(WebhookEndpoint).where(
-                WebhookEndpoint.id.in_({o.job.endpoint_id for o in failed})
-            )
+            select(WebhookEndpoint)
+            .where(WebhookEndpoint.id.in_({o.job.endpoint_id for o in failed}))
+            .execution_options(**fresh)
         )
     }
     disabled = []
@@ -336,6 +356,8 @@ def record(session: Session, outcomes: list[Outcome], now: datetime) -> list[Web
         endpoint = endpoints.get(o.job.endpoint_id)
         if message is None or endpoint is None:
             continue  # deleted meanwhile
+        if message.status != "pending" or message.next_attempt_at != o.job.lease:
+            continue  # replayed, recovered or held meanwhile: that schedule stands
         message.attempt_count += 1
         if endpoint.failing_since is None:
             endpoint.failing_since = now
