@@ -7,6 +7,7 @@ from collections.abc import Callable
 from celery import Celery, signals
 from kombu.utils.imports import symbol_by_name
 
+from shared import broker
 from shared.config import env
 from shared.context import get_correlation_id, set_correlation_id
 
@@ -27,7 +28,8 @@ def make_celery(service: str, create_app: str | Callable | None = None, **overri
     found when the first task runs: the service's views enqueue its tasks, and its tasks
     module then need not import the package that imports those views.
     """
-    app = Celery(service, broker=env.str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    broker_url = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")
+    app = Celery(service, broker=broker_url)
     flask_app: list = []
 
     def get_flask_app():
@@ -61,6 +63,8 @@ def make_celery(service: str, create_app: str | Callable | None = None, **overri
             "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", VISIBILITY_TIMEOUT_DEFAULT)
         },
         broker_connection_retry_on_startup=True,
+        # A worker holding tasks when Redis goes away reconnects instead of exiting.
+        broker_transport=broker.transport_for(broker_url),
         # On a lost connection, a task being handled is given up (its message comes again: the
         # publisher sends what is unconfirmed); this also spares a warning at every reconnect.
         worker_cancel_long_running_tasks_on_connection_loss=True,

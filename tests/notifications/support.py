@@ -127,7 +127,8 @@ class World:
 class Sink:
     """A real HTTP server recording what webhooks send; `responses` scripts its answers.
 
-    Each scripted answer is a status code, or a (status, headers, body, delay) tuple.
+    Each scripted answer is a status code, or a (status, headers, body, delay) tuple; the delay
+    is seconds, or a `threading.Event` the answer waits for (a sender held until the test says).
     """
 
     def __init__(self, responses=None, default=(200, {}, b"ok", 0.0)):
@@ -154,7 +155,9 @@ class Sink:
                 if isinstance(answer, int):
                     answer = (answer, {}, b"", 0.0)
                 status, extra, content, delay = answer
-                if delay:
+                if isinstance(delay, threading.Event):
+                    delay.wait(60)
+                elif delay:
                     time.sleep(delay)
                 self.send_response(status)
                 for name, value in extra.items():

@@ -133,3 +133,43 @@ def test_a_retry_goes_out_when_it_falls_due_not_at_the_next_dispatch_tick(
         assert [a["trigger"] for a in reversed(logged())] == ["test", "retry"]
     finally:
         sink.stop()
+
+
+def test_a_worker_in_the_middle_of_a_batch_lives_through_redis_restarting_empty(
+    client, app, workers, redis_server
+):
+    """The batch's task is unacknowledged when the broker goes away: the worker reconnects
+    (instead of exiting on handing it back) and delivers what comes after."""
+    import threading
+
+    from services.notifications.tasks import celery_app
+    from tests.notifications.support import Sink, verified_quietly
+
+    held = threading.Event()
+    sink = Sink(responses=[(200, {}, b"", held)])
+    try:
+        org = catalogue.get("organisation.verified", 1).example["id"]
+        verified_quietly(org)
+        admin = headers(organisation=org, roles=["org_admin"])
+        endpoint = client.post(
+            f"{BASE}/organisations/{org}/webhooks", json={"url": sink.url}, headers=admin
+        ).json
+        test_path = f"{BASE}/organisations/{org}/webhooks/{endpoint['id']}/test"
+        assert client.post(test_path, headers=admin).status_code == 202
+        wait_until(lambda: len(sink.requests) == 1, timeout=30)  # the batch waits on the sink
+        redis_server.restart_empty()
+        held.set()
+        webhooks = workers[1]
+
+        second = client.post(test_path, headers=admin).json["id"]
+
+        def delivered_after_reconnecting():
+            assert webhooks.process.poll() is None, webhooks.log_tail()
+            # What the API queued may have gone before the worker declared its queue again.
+            celery_app.send_task("notifications.deliver_webhooks", queue="webhooks")
+            return second in {r["headers"].get("webhook-id") for r in sink.requests}
+
+        wait_until(delivered_after_reconnecting, timeout=60, interval=0.5)
+    finally:
+        held.set()
+        sink.stop()

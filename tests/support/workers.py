@@ -34,7 +34,10 @@ class Worker:
         self.process: subprocess.Popen | None = None
         self.log_offset = 0
         self.log_path = (
-            Path(os.environ.get("TEST_LOG_DIR", "/tmp")) / f"worker-{service}-{os.getpid()}.log"
+            # One file per worker name (two workers of one service are told apart; a restart
+            # under the same name appends to its predecessor's file).
+            Path(os.environ.get("TEST_LOG_DIR", "/tmp"))
+            / f"worker-{self.name.split('@')[0]}-{os.getpid()}.log"
         )
 
     def start(self, ready_timeout: float = 60.0) -> Worker:
