@@ -23,7 +23,7 @@ migrate: install ## bring every service's database to its newest migration
 	$(BIN)/python deploy/local/run.py --migrate-only
 
 test: install lint ## the whole test suite (set TEST_DATABASE_URL for PostgreSQL)
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 lint: install ## formatting, lint rules and the import-linter boundaries
 	$(BIN)/ruff format --check .

@@ -105,6 +105,13 @@ class ReaderArgs(Schema):
 
 class ListArgs(PageArgs, ReaderArgs):
     kind = fields.String(load_default=None, validate=validate.OneOf(ANNOUNCEMENT_KINDS))
+    upcoming = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Only events still to start, soonest first (whatever `kind` says); "
+            "its cursors are not those of the list by publication."
+        },
+    )
 
 
 class MineArgs(PageArgs, ReaderArgs):

@@ -7,8 +7,6 @@ other (the import-linter contract "The portal's pages are independent of each ot
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import g
 from flask_babel import get_locale
 
@@ -61,6 +59,15 @@ def announcement_listing(kind: str | None, limit: int, cursor: str | None = None
     return api("GET", announcements("/announcements"), params=params).json()
 
 
+def upcoming_events_call(limit: int) -> tuple[str, dict]:
+    """The path and query of the events the reader may see still to start, soonest first."""
+    return announcements("/announcements"), {
+        "upcoming": "true",
+        "limit": limit,
+        "tz": moments.reader_zone(),
+    }
+
+
 def latest_news(limit: int = 3) -> list[dict]:
     """The newest news the reader may see, as the API lists them (no body).
 
@@ -79,31 +86,10 @@ def open_calls(limit: int = 3) -> list[dict]:
     return quietly(lambda: announcement_listing("call", limit)["items"])
 
 
-def upcoming_events(limit: int = 3, pages: int = 3) -> list[dict]:
-    """Events still to start, soonest first; [] while the announcements API is down.
-
-    The API lists events by publication, so this reads up to `pages` pages of 100 and sorts
-    what is still ahead by its start.
-    """
-
-    def fetch() -> list[dict]:
-        now = datetime.now(UTC)
-        ahead: list[dict] = []
-        cursor = None
-        for _page in range(pages):
-            page = announcement_listing("event", 100, cursor)
-            ahead += [
-                item
-                for item in page["items"]
-                if item.get("starts_at") and datetime.fromisoformat(item["starts_at"]) > now
-            ]
-            cursor = page.get("next")
-            if not cursor:
-                break
-        ahead.sort(key=lambda item: item["starts_at"])
-        return ahead[:limit]
-
-    return quietly(fetch)
+def upcoming_events(limit: int = 3) -> list[dict]:
+    """Events still to start, soonest first; [] while the announcements API is down."""
+    path, params = upcoming_events_call(limit)
+    return quietly(lambda: api("GET", path, params=params).json()["items"])
 
 
 # --- Projects ---

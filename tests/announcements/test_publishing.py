@@ -149,3 +149,53 @@ def test_lists_filter_by_kind_and_malformed_paths_are_problems(make, client):
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert client.get(f"{API}/announcements/{news['id']}").get_json()["body"] == news["body"]
+
+
+def test_upcoming_lists_the_events_still_to_start_soonest_first_for_each_reader(make, client):
+    staff = make.staff()
+    target = make.organisation(country="CN", park="jiangning")
+    now = datetime.now(UTC).replace(microsecond=0)
+
+    def event(days: int, audience: dict | None = None) -> str:
+        start = now + timedelta(days=days)
+        return make.published(
+            staff,
+            "event",
+            starts_at=start.isoformat(),
+            ends_at=(start + timedelta(hours=2)).isoformat(),
+            audience=audience or {"scope": "public"},
+        )["id"]
+
+    event(-2)  # started: never listed
+    later, sooner, soonest = event(20), event(10), event(1)
+    theirs = event(5, {"scope": "selected", "organisation_ids": [str(target.id)]})
+    make.published(staff)  # news: never listed
+
+    def upcoming(reader=None) -> list[str]:
+        seen, cursor = [], ""
+        while cursor is not None:
+            url = f"{API}/announcements?upcoming=true&kind=news&limit=2&cursor={cursor}"
+            body = client.get(url, headers=reader.headers if reader else {}).get_json()
+            seen += [item["id"] for item in body["items"]]
+            cursor = body["next"]
+        return seen
+
+    assert upcoming() == [soonest, sooner, later]
+    assert upcoming(make.member_of(target)) == [soonest, theirs, sooner, later]
+    assert upcoming(make.member_of(make.organisation(country="FR"))) == [soonest, sooner, later]
+    assert client.get(f"{API}/announcements?upcoming=maybe").status_code == 422
+
+
+def test_the_upcoming_lists_validator_changes_when_the_next_event_starts(app, make):
+    """No announcement changes when an event starts, but the list of those ahead does: its
+    ETag (and so the cached body) holds until the next start, then changes."""
+    from services.announcements.api import conditional
+
+    staff = make.staff()
+    first = make.published(staff, "event")
+    start = datetime.fromisoformat(first["starts_at"])
+    with app.test_request_context(f"{API}/announcements?upcoming=true"):
+        before = [conditional.validators(starts_after=start - timedelta(seconds=s)) for s in (2, 1)]
+        after = conditional.validators(starts_after=start)
+    assert before[0] == before[1]
+    assert after[0] != before[0]

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from shared import policy
 from shared.auth import authenticated, current_caller
+from shared.db import utcnow
 from shared.openapi import problems
 from shared.organisation_status import DRAFTS, PUBLISH
 from shared.pagination import PageArgs, next_link
@@ -63,22 +64,25 @@ class Announcements(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, AnnouncementPage)
     def get(self, args):
-        """Published announcements for the caller's audience, newest first (public ones to all).
+        """Published announcements for the caller's audience, newest first (public ones to all);
+        with `upcoming`, the events still to start, soonest first.
 
-        Anonymous readers get an ETag and Last-Modified, and a 304 when nothing changed.
+        Anonymous readers get an ETag and Last-Modified, and a 304 when nothing changed (for
+        upcoming events: nor did any of them start).
         """
         caller = current_caller()
         zone = reader_zone(args["tz"], caller)
+        now = utcnow()
+        selection = (args["kind"], args["cursor"], args["limit"], args["upcoming"], now)
         if caller is not None:
-            result = domain.listing(db.session, caller, args["kind"], args["cursor"], args["limit"])
-            return _page(result, zone)
-        etag, modified = conditional.validators()
+            return _page(domain.listing(db.session, caller, *selection), zone)
+        etag, modified = conditional.validators(starts_after=now if args["upcoming"] else None)
         unchanged = conditional.not_modified(etag, modified)
         if unchanged is not None:
             return unchanged
 
         def render() -> tuple[bytes, str | None]:
-            result = domain.listing(db.session, None, args["kind"], args["cursor"], args["limit"])
+            result = domain.listing(db.session, None, *selection)
             items = [listed(a, zone) for a in result["items"]]
             body = {"items": items, "next": result["next"]}
             return json.dumps(body, ensure_ascii=False).encode(), result["next"]

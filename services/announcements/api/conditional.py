@@ -19,11 +19,15 @@ _cache: LRUCache[str, object] = LRUCache(maxsize=CACHE_SIZE)
 _cache_lock = threading.Lock()
 
 
-def validators() -> tuple[str, datetime]:
-    """The ETag and Last-Modified of this URL as things stand."""
+def validators(starts_after: datetime | None = None) -> tuple[str, datetime]:
+    """The ETag and Last-Modified of this URL as things stand; for a list of what starts after
+    `starts_after`, also until the next start (the list changes then, though no row does)."""
     changed = feeds.last_change(db.session) or EPOCH
     language = request.headers.get("Accept-Language", "")
-    key = f"{changed.isoformat()}|{request.full_path}|{language}".encode()
+    key = f"{changed.isoformat()}|{request.full_path}|{language}"
+    if starts_after is not None:
+        key += f"|{feeds.next_start(db.session, starts_after)}"
+    key = key.encode()
     return hashlib.sha256(key).hexdigest()[:32], changed.replace(microsecond=0)
 
 

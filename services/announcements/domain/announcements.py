@@ -353,13 +353,13 @@ def publish_due(session, now: datetime | None = None) -> int:
 # --- Reading ---
 
 
-def _visible_page(session, caller: Caller | None, stmt, cursor, limit) -> dict:
+def _visible_page(session, caller: Caller | None, stmt, cursor, limit, order) -> dict:
     """A keyset page of published announcements the caller may read, filtered in batches."""
-    columns = [Announcement.published_at, Announcement.id]
+    columns, descending, key = order
     items: list[Announcement] = []
     more = False
     while True:
-        rows = session.scalars(keyset(stmt, columns, cursor, limit * 2, descending=True)).all()
+        rows = session.scalars(keyset(stmt, columns, cursor, limit * 2, descending)).all()
         for row in rows[: limit * 2]:
             if audiences.can_read(session, caller, row):
                 items.append(row)
@@ -368,28 +368,48 @@ def _visible_page(session, caller: Caller | None, stmt, cursor, limit) -> dict:
         if len(items) > limit or len(rows) <= limit * 2:
             more = len(items) > limit
             break
-        last = rows[limit * 2 - 1]
-        cursor = encode_cursor([last.published_at, last.id])
+        cursor = encode_cursor(list(key(rows[limit * 2 - 1])))
     rows = items[: limit + 1] if more else items
-    return page(rows, limit, key=lambda a: (a.published_at, a.id))
+    return page(rows, limit, key=key)
 
 
-def listing(session, caller: Caller | None, kind: str | None, cursor, limit) -> dict:
-    """Published announcements for this reader, newest first."""
+# (keyset columns, descending, a row's key): newest publication first, or soonest start first.
+BY_PUBLICATION = (
+    [Announcement.published_at, Announcement.id],
+    True,
+    lambda a: (a.published_at, a.id),
+)
+BY_START = ([Announcement.starts_at, Announcement.id], False, lambda a: (a.starts_at, a.id))
+
+
+def listing(
+    session,
+    caller: Caller | None,
+    kind: str | None,
+    cursor,
+    limit,
+    upcoming: bool = False,
+    now: datetime | None = None,
+) -> dict:
+    """Published announcements for this reader, newest first; or, `upcoming`, the events
+    still to start at `now`, soonest first."""
     stmt = (
         select(Announcement)
         .where(Announcement.status == "published")
         .options(defer(Announcement.body), defer(Announcement.body_html))
     )
+    order = BY_PUBLICATION
+    if upcoming:
+        kind, order = "event", BY_START
+        stmt = stmt.where(Announcement.starts_at > (now or utcnow()))
     if kind:
         stmt = stmt.where(Announcement.kind == kind)
     if caller is None:
+        columns, descending, key = order
         stmt = stmt.where(Announcement.audience_scope == "public")
-        rows = session.scalars(
-            keyset(stmt, [Announcement.published_at, Announcement.id], cursor, limit, True)
-        ).all()
-        return page(rows, limit, key=lambda a: (a.published_at, a.id))
-    return _visible_page(session, caller, stmt, cursor, limit)
+        rows = session.scalars(keyset(stmt, columns, cursor, limit, descending)).all()
+        return page(rows, limit, key=key)
+    return _visible_page(session, caller, stmt, cursor, limit, order)
 
 
 def mine(session, caller: Caller, status: str | None, cursor, limit) -> dict:

@@ -49,6 +49,15 @@ def last_change(session) -> datetime | None:
     return session.scalar(select(func.max(Announcement.updated_at)))
 
 
+def next_start(session, after: datetime) -> datetime | None:
+    """The soonest start of a published event after `after` (when the upcoming list changes)."""
+    return session.scalar(
+        select(func.min(Announcement.starts_at)).where(
+            Announcement.status == "published", Announcement.starts_at > after
+        )
+    )
+
+
 def _latest(session, kind: str | None = None) -> list[Announcement]:
     stmt = public_published()
     if kind:

@@ -3,7 +3,7 @@
 One read per service, all at once on `api_client.start_all`'s threads: projects' dashboard read
 (the organisation's projects, open calls that fit it, partners for its newest open or active
 project), notifications' latest items with the unread count (which the header's badge shows
-too), announcements' events (by publication: a later page only when the first has more), and
+too), announcements' events still to start (soonest first), and
 the organisation's status at members that every page's banner shows (`standing`). A panel whose
 service fails is empty (or says so), the others still show.
 """
@@ -11,14 +11,12 @@ service fails is empty (or says so), the others still show.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from flask import Blueprint, g, render_template
 from flask_babel import get_locale
 
-from .. import moments
-from ..api_client import ApiError, ApiUnavailable, Call, call_all, start_all
-from ..api_client import announcements as announcements_api
+from .. import panels
+from ..api_client import ApiError, ApiUnavailable, Call, start_all
 from ..api_client import members as members_api
 from ..api_client import notifications as notifications_api
 from ..api_client import projects as projects_api
@@ -28,7 +26,6 @@ log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 SHOWN = 5
 EVENTS_SHOWN = 3
-EVENT_PAGES = 3  # as `announcements.upcoming_events`: pages of 100 by publication
 NO_PROJECTS = {
     "projects": [],
     "recommended_projects": [],
@@ -37,15 +34,10 @@ NO_PROJECTS = {
 }
 
 
-def _events_call(cursor: str | None = None) -> Call:
-    params = {"kind": "event", "limit": 100, "cursor": cursor, "tz": moments.reader_zone()}
-    return Call(announcements_api("/announcements"), params)
-
-
 def _calls(person: dict, language: str) -> dict[str, Call]:
     calls = {
         "inbox": Call(notifications_api("/inbox/latest"), {"limit": SHOWN}),
-        "events": _events_call(),
+        "events": Call(*panels.upcoming_events_call(EVENTS_SHOWN)),
     }
     organisation_id = person.get("organisation_id")
     if organisation_id:
@@ -85,30 +77,6 @@ def _json(outcome, panel: str):
     return outcome.json()
 
 
-def _events_ahead(first, language: str) -> list[dict]:
-    """Events still to start, soonest first, from the first page and, while more were published,
-    up to `EVENT_PAGES` pages in all (as `announcements.upcoming_events`)."""
-    now = datetime.now(UTC)
-    ahead: list[dict] = []
-    page = _json(first, "events")
-    for _page in range(EVENT_PAGES):
-        if page is None:
-            break
-        ahead += [
-            item
-            for item in page["items"]
-            if item.get("starts_at") and datetime.fromisoformat(item["starts_at"]) > now
-        ]
-        if not page.get("next") or _page == EVENT_PAGES - 1:
-            break
-        more = call_all(
-            {"events": _events_call(page["next"])}, token=access_token(), language=language
-        )
-        page = _json(more["events"], "events")
-    ahead.sort(key=lambda item: item["starts_at"])
-    return ahead[:EVENTS_SHOWN]
-
-
 @bp.get("", endpoint="index")
 @login_required
 def index():
@@ -131,5 +99,5 @@ def index():
         recommended=panels["recommended_projects"],
         seeking=panels["seeking"],
         partners=panels["recommended_partners"],
-        events=_events_ahead(outcomes["events"], language),
+        events=(_json(outcomes["events"], "events") or {"items": []})["items"],
     )
