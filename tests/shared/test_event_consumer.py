@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -224,7 +223,7 @@ def test_two_deliveries_of_one_event_at_the_same_time_apply_it_once(database, un
     """The inbox row goes in first: the second delivery waits for it, then finds it."""
     org_id = str(uuid.uuid4())
     event = envelope("organisation.registered", organisation(org_id))
-    entered = threading.Event()
+    entered, second_inserting = threading.Event(), threading.Event()
 
     def slow(session, data, env):
         if unit == "connection":
@@ -232,7 +231,17 @@ def test_two_deliveries_of_one_event_at_the_same_time_apply_it_once(database, un
         else:
             session.add(Effect(event_id=env["id"]))
         entered.set()
-        time.sleep(0.5)  # still uncommitted while the other delivery arrives
+        # Still uncommitted when the other delivery sends its own inbox row.
+        assert second_inserting.wait(10)
+
+    def on_statement(_conn, _cursor, statement, *_args):
+        inbox_insert = statement.lstrip().upper().startswith("INSERT") and (
+            "processed_events" in statement
+        )
+        if inbox_insert and threading.current_thread() is second:
+            second_inserting.set()
+
+    sa.event.listen(db.engine, "before_cursor_execute", on_statement)
 
     if unit == "connection":
         slow = on_connection(slow)
@@ -246,12 +255,13 @@ def test_two_deliveries_of_one_event_at_the_same_time_apply_it_once(database, un
             db.session.remove()
 
     first = threading.Thread(target=deliver)
+    second = threading.Thread(target=deliver)
     first.start()
     assert entered.wait(10)
-    second = threading.Thread(target=deliver)
     second.start()
     first.join(30)
     second.join(30)
+    sa.event.remove(db.engine, "before_cursor_execute", on_statement)
     assert sorted(outcomes) == [DUPLICATE, HANDLED]
     with db.engine.connect() as connection:
         effects = connection.execute(sa.select(Effect.event_id)).scalars().all()
