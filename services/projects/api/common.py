@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from shared.auth import Caller, current_caller
+from shared.data_version import AnswerCache
 from shared.i18n import DEFAULT_LOCALE, negotiate
 
 from ..domain import applications, projects
 from ..domain.views import call_shown, owner_shown
 from ..domain.vocabulary import TRANSITIONS
-from ..models import Organisation, Project
+from ..models import Organisation, Project, matchmaking_version
 
 
 def language(requested: str | None = None) -> str:
@@ -62,3 +63,13 @@ def project_out(session, project: Project, caller: Caller) -> dict:
         "created_at": project.created_at,
         "updated_at": project.updated_at,
     }
+
+
+def answers() -> AnswerCache:
+    """This app's kept answers (recommendations, searches), valid while no write came."""
+    kept = current_app.extensions.get("matchmaking_answers")
+    if kept is None:
+        kept = current_app.extensions["matchmaking_answers"] = AnswerCache(
+            matchmaking_version.current
+        )
+    return kept

@@ -27,7 +27,7 @@ from ..schemas import (
     StateChangeOut,
     TransitionIn,
 )
-from .common import language, project_out
+from .common import answers, language, project_out
 
 blp = Blueprint(
     "projects",
@@ -47,7 +47,7 @@ class Projects(MethodView):
         readers find published public projects only."""
         caller = current_caller()
         lang = language(args.pop("lang"))
-        result = search.search(db.session(), caller, language=lang, **args)
+        result = search.search(db.session(), caller, answers(), language=lang, **args)
         response = jsonify(result)  # already JSON-ready: no serializer on the hot path
         response.headers.update(next_link(result["next"]))
         return response

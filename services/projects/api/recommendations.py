@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, jsonify
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared import organisation_status, policy
 from shared.auth import authenticated
-from shared.data_version import AnswerCache
 from shared.organisation_status import DRAFTS, MEMBERS_ONLY
 
 from ..domain import matchmaking, search
-from ..models import Organisation, db, matchmaking_version
+from ..models import Organisation, db
 from ..schemas import (
     DashboardArgs,
     DashboardOut,
@@ -22,19 +21,9 @@ from ..schemas import (
     RecommendedPartnerOut,
     RecommendedProjectOut,
 )
-from .common import language
+from .common import answers, language
 
 blp = Blueprint("recommendations", __name__, description="Matchmaking")
-
-
-def answers() -> AnswerCache:
-    """This app's kept recommendations (domain/matchmaking.py), valid while no write came."""
-    kept = current_app.extensions.get("matchmaking_answers")
-    if kept is None:
-        kept = current_app.extensions["matchmaking_answers"] = AnswerCache(
-            matchmaking_version.current
-        )
-    return kept
 
 
 @blp.route("/organisations/<uuid:organisation_id>/recommended-projects")
@@ -87,13 +76,19 @@ class Dashboard(MethodView):
             *search.search(
                 session,
                 caller,
+                answers(),
                 organisation_id=organisation_id,
                 state="draft",
                 limit=limit,
                 language=lang,
             )["items"],
             *search.search(
-                session, caller, organisation_id=organisation_id, limit=limit, language=lang
+                session,
+                caller,
+                answers(),
+                organisation_id=organisation_id,
+                limit=limit,
+                language=lang,
             )["items"],
         ]
         mine.sort(key=lambda p: p["created_at"], reverse=True)

@@ -19,19 +19,18 @@ from __future__ import annotations
 import functools
 import operator
 
-from sqlalchemy import String, case, cast, func, literal, or_, select
+from sqlalchemy import String, case, cast, literal, or_, select
 from sqlalchemy.orm import Session
 
 from shared.auth import Caller
 from shared.data_version import AnswerCache
-from shared.db import utcnow
 from shared.errors import Forbidden, NotFound
 from shared.vocabulary import SECTORS
 
 from ..models import Organisation, Partner, Project, ProjectTerm
 from . import access, reasons, search_terms
 from .listing import item
-from .search import open_call
+from .search import next_deadline, open_call
 
 CANDIDATES = 300
 # Partners: the best by sectors and partner sought, in SQL, then refined with keywords.
@@ -81,16 +80,6 @@ def _computed(answers: AnswerCache | None, key: tuple, compute):
     return answers.get(key, compute)
 
 
-def _next_deadline(session: Session):
-    """The moment the next open call closes by its deadline: what an answer is true until."""
-    now = utcnow()
-    return session.execute(
-        select(func.min(Project.call_deadline)).where(
-            Project.state == "open", Project.call_closed_at.is_(None), Project.call_deadline > now
-        )
-    ).scalar()
-
-
 def projects_for(
     session: Session,
     caller: Caller,
@@ -108,7 +97,7 @@ def projects_for(
     key = ("projects", str(organisation_id), caller.is_platform_admin, limit, language)
 
     def compute():
-        valid_until = _next_deadline(session)
+        valid_until = next_deadline(session)
         return _projects_for(session, caller, organisation_id, limit, language), valid_until
 
     return _computed(answers, key, compute)

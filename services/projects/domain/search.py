@@ -14,6 +14,7 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from shared.auth import Caller
+from shared.data_version import AnswerCache
 from shared.db import utcnow
 from shared.pagination import keyset, page
 
@@ -68,6 +69,16 @@ def open_call() -> list:
     return [Project.call_closed_at.is_(None), func.coalesce(Project.call_deadline, now) > now]
 
 
+def next_deadline(session: Session):
+    """The moment the next open call closes by its deadline: what an answer is true until."""
+    now = utcnow()
+    return session.execute(
+        select(func.min(Project.call_deadline)).where(
+            Project.state == "open", Project.call_closed_at.is_(None), Project.call_deadline > now
+        )
+    ).scalar()
+
+
 def visible_to(session: Session, caller: Caller | None, stmt, state: str | None):
     """Only what the caller may read: published projects (members-only ones for members);
     anonymous readers see published public projects only."""
@@ -92,6 +103,27 @@ def visible_to(session: Session, caller: Caller | None, stmt, state: str | None)
 
 
 def search(
+    session: Session,
+    caller: Caller | None,
+    answers: AnswerCache | None = None,
+    **criteria,
+) -> dict:
+    """`find`'s page, kept in `answers` while no project, term or organisation changes (and,
+    for open calls, until the next deadline passes). What a page shows depends on the reader
+    only through whether they are staff and which organisation they belong to."""
+    if answers is None:
+        return find(session, caller, **criteria)
+    reader = None if caller is None else (caller.is_platform_admin, str(caller.organisation_id))
+    key = ("search", reader, tuple(sorted(criteria.items())))
+
+    def compute():
+        until = next_deadline(session) if criteria.get("open_calls") else None
+        return find(session, caller, **criteria), until
+
+    return answers.get(key, compute)
+
+
+def find(
     session: Session,
     caller: Caller | None,
     *,
