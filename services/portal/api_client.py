@@ -173,6 +173,7 @@ class Call:
     params: dict | None = None
     method: str = "GET"
     headers: dict | None = None
+    timeout: float | None = None  # seconds; the portal's API timeout when None
 
 
 Outcome = requests.Response | ApiError | ApiUnavailable
@@ -235,7 +236,7 @@ def start_all(
             c.path,
             _outgoing_headers(token, language, c.headers),
             params=c.params,
-            timeout=timeout,
+            timeout=c.timeout or timeout,
         )
         for name, c in calls.items()
     }

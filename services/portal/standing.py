@@ -3,7 +3,8 @@
 Every page shows a pending or suspended organisation's people what they can do meanwhile
 (`shared.organisation_status` is the rule), and staff how many registrations wait on the
 Verification link. Both are read once a request from members, quietly: a page never fails
-because members is slow to say it.
+because members is slow to say it. The status is usually asked with the page's own calls
+(`layout_reads`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from flask import current_app, g
 
 from shared import organisation_status
 
+from . import layout_reads
 from .api_client import ApiError, ApiUnavailable, members
 from .auth import api, current_person
 
 log = logging.getLogger(__name__)
 QUEUE_PAGE = 50  # the count says "50+" beyond one page of the queue
-TIMEOUT = 1.5
 
 
 def _quick() -> float:
-    return min(TIMEOUT, current_app.config["PORTAL_API_TIMEOUT"])
+    return min(layout_reads.STATUS_TIMEOUT, current_app.config["PORTAL_API_TIMEOUT"])
 
 
 def organisation_status_of_reader() -> str | None:
@@ -34,7 +35,13 @@ def organisation_status_of_reader() -> str | None:
         if person.get("organisation_id"):
             path = members(f"/organisations/{person['organisation_id']}")
             try:
-                status = api("GET", path, timeout=_quick()).json().get("status")
+                early = layout_reads.answer("standing")
+                if isinstance(early, ApiError | ApiUnavailable):
+                    if not (isinstance(early, ApiError) and early.status == 401):
+                        raise early
+                    early = None  # the token expired meanwhile: asked again, renewed
+                response = early if early is not None else api("GET", path, timeout=_quick())
+                status = response.json().get("status")
             except (ApiError, ApiUnavailable) as exc:
                 log.warning("organisation status unknown for this page: %s", exc)
         g.reader_organisation_status = status

@@ -160,7 +160,7 @@ def test_the_inbox_pages_with_the_apis_cursor(browser, make, app, platform):
 def test_the_unread_count_revalidates_with_its_etag_and_hides_when_notifications_is_down(
     browser, make, app, platform
 ):
-    from services.portal.views.notifications import unread_count
+    from services.portal.badge import unread_count
 
     _org, admin = _verified_admin(make, app, platform, name="Grasse Sensors")
     browser.sign_in(admin.email)
@@ -172,21 +172,23 @@ def test_the_unread_count_revalidates_with_its_etag_and_hides_when_notifications
     with StatusSpy(platform) as spy:
         again = client.get("/notifications").get_data(as_text=True)
     assert spy.statuses == ["304"] and "1 unread notification" in again
-    with client:
+    platform.router.apps["notifications"] = _notifications_down
+    try:
+        down = client.get("/account")
+    finally:
+        platform.router.apps["notifications"] = spy.inner
+    assert down.status_code == 200 and "unread notification" not in down.get_data(as_text=True)
+    with StatusSpy(platform) as paused:  # not asked again at once
+        page = client.get("/account")
+    assert paused.statuses == [] and "unread notification" not in page.get_data(as_text=True)
+    with client:  # asked outside a page's reads, too
         client.get("/account")
-        platform.router.apps["notifications"] = _notifications_down
-        try:
-            g.pop("unread_count", None)
-            assert unread_count() is None
-        finally:
-            platform.router.apps["notifications"] = spy.inner
         g.pop("unread_count", None)
-        assert unread_count() is None  # paused: not asked again at once
-    assert client.get("/account").status_code == 200
+        assert unread_count() is None
 
 
 def test_anonymous_people_have_no_unread_count(app):
-    from services.portal.views.notifications import unread_count
+    from services.portal.badge import unread_count
 
     with app.test_request_context("/"):
         assert unread_count() is None
@@ -259,3 +261,45 @@ def test_preferences_errors_are_shown_next_to_their_fields(browser, make, platfo
     ).get_data(as_text=True)
     assert "other than the start" in _error_of(refused, "quiet_end")
     assert _api(platform, make, person, "GET", "/preferences").json["quiet_hours"] is None
+
+
+def test_the_layouts_reads_travel_together(browser, make, app, platform):
+    """The unread count and the organisation's status are asked at once: each answers only once
+    the other has been asked (a rendezvous), which reads made one after the other never reach."""
+    import threading
+
+    from tests.support.waiting import wait_until
+
+    org, admin = _verified_admin(make, app, platform, name="Valbonne Optics")
+    browser.sign_in(admin.email)
+    assert 'data-unread="1"' in browser.get("/account").get_data(as_text=True)
+    met = threading.Barrier(2, timeout=5)
+    arrived = []
+
+    def meeting(service, path_end):
+        inner = platform.router.apps[service]
+
+        def app_(environ, start_response):
+            if environ["REQUEST_METHOD"] == "GET" and environ["PATH_INFO"].endswith(path_end):
+                arrived.append(service)
+                try:
+                    met.wait()
+                except threading.BrokenBarrierError:
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                    return [b"alone"]
+            return inner(environ, start_response)
+
+        platform.router.apps[service] = app_
+        return inner
+
+    inners = {
+        "notifications": meeting("notifications", "/inbox/unread-count"),
+        "members": meeting("members", f"/organisations/{org.id}"),
+    }
+    try:
+        page = browser.get("/account").get_data(as_text=True)
+    finally:
+        platform.router.apps.update(inners)
+    wait_until(lambda: sorted(arrived) == ["members", "notifications"])
+    assert not met.broken
+    assert 'data-unread="1"' in page

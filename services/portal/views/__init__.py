@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from shared.i18n import LOCALES, pick
 
-from .. import i18n, standing
+from .. import badge, i18n, layout_reads, standing
 from ..auth import current_person
 
 # The main navigation. An entry shows once its endpoint exists, so the projects, announcements and
@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(import_module("services.portal.views.dev_mailbox").bp)
 
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    app.before_request(layout_reads.start)
 
     @app.context_processor
     def _globals():
@@ -81,7 +82,7 @@ def init_app(app: Flask) -> None:
                 for e, label in NAVIGATION
                 if e in endpoints and (e not in SIGNED_IN_ONLY or person is not None)
             ],
-            "unread_count": notifications.unread_count,
+            "unread_count": badge.unread_count,
             "organisation_status": standing.organisation_status_of_reader,
             "pending_registrations": standing.pending_registrations,
             "label": lambda kind, code: i18n.label(kind, code, language),

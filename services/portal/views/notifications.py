@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import logging
-import time
 
-import redis
-import requests
 from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 
 from .. import moments
-from ..api_client import ApiError, ApiUnavailable, call, notifications
-from ..auth import access_token, api, current_person, login_required
+from ..api_client import ApiError, notifications
+from ..auth import api, current_person, login_required
+from ..badge import unread_count
 from ..forms import EmptyForm, flash_refusal, show_api_error
 from ..notification_forms import MODES, category_field, preferences_form
 from ..redirects import safe_path
@@ -31,8 +27,6 @@ log = logging.getLogger(__name__)
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 moments.install(bp)
 PAGE_SIZE = 20
-BADGE_TIMEOUT = 2.0  # seconds: the badge must never hold a page back for long
-BADGE_PAUSE = 30.0  # seconds without asking again after notifications did not answer
 # Where a notification leads when it carries no link of its own: the page of its kind.
 PLACES = {
     "organisation": "organisation.mine",
@@ -40,54 +34,6 @@ PLACES = {
     "announcement": "announcements.index",
     "webhook": "integrations.index",
 }
-
-
-def unread_count() -> int | None:
-    """How many unread notifications the signed-in person has; None to hide the badge.
-
-    Cheap enough for every page: it revalidates the last answer with its ETag (a 304 when the
-    inbox has not changed), remembers ETag and count in the session cookie, asks once per
-    request, and answers None at once, without failing the page, while notifications is down.
-    """
-    if "unread_count" in g:
-        return g.unread_count
-    g.unread_count = None
-    if current_person() is None:
-        return None
-    cached = session.get("unread") or {}
-    now = time.time()
-    if cached.get("pause_until", 0) > now:
-        return None
-    try:
-        token = access_token()
-        if token is None:
-            return None
-        response = call(
-            "GET",
-            notifications("/inbox/unread-count"),
-            token=token,
-            headers={"If-None-Match": cached["etag"]} if cached.get("etag") else None,
-            timeout=min(BADGE_TIMEOUT, current_app.config["PORTAL_API_TIMEOUT"]),
-        )
-        if response.status_code == 304 and "count" in cached:
-            g.unread_count = cached["count"]
-        elif response.status_code == 200:
-            g.unread_count = int(response.json()["unread"])
-            session["unread"] = {"etag": response.headers.get("ETag"), "count": g.unread_count}
-        else:
-            raise ApiUnavailable(f"{response.status_code} from the unread count")
-    except (
-        ApiError,
-        ApiUnavailable,
-        requests.RequestException,
-        redis.RedisError,
-        ValueError,
-        KeyError,
-    ) as exc:
-        log.warning("unread count unavailable: %s", exc.__class__.__name__)
-        session["unread"] = {"pause_until": now + BADGE_PAUSE}
-        g.unread_count = None
-    return g.unread_count
 
 
 def target(item: dict) -> str | None:
