@@ -170,19 +170,7 @@ def test_the_dashboard_fills_its_grid_and_french_tabs_stay_on_one_line(
 
     with members_app.app_context():
         make = Factories(members_app)
-        _org, owner = make.registered(
-            name="Valbonne Sensing", admin={"language": "fr"}, sectors=["iot", "ai_data"]
-        )
-        make.registered(
-            name="Nanjing Lidar Lab",
-            country="CN",
-            park="jiangning",
-            city="Nanjing",
-            kind="research_lab",
-            registration_number=make.uscc(),
-            sectors=["iot"],
-            admin={"language": "en"},
-        )
+        _org, owner, _lab_org, _lab = make.matched_pair(owner_language="fr")
         headers = make.headers(owner)
         email = owner.email
     platform.settle()

@@ -138,6 +138,24 @@ class Factories:
         body["admin"].update(admin or {})
         return body
 
+    def matched_pair(self, owner_language: str = "en"):
+        """A French IoT company and a Nanjing research lab that matchmaking pairs both ways:
+        (owner organisation, its admin, lab organisation, its admin), all verified."""
+        owner_org, owner = self.registered(
+            name="Valbonne Sensing", admin={"language": owner_language}, sectors=["iot", "ai_data"]
+        )
+        lab_org, lab = self.registered(
+            name="Nanjing Lidar Lab",
+            country="CN",
+            park="jiangning",
+            city="Nanjing",
+            kind="research_lab",
+            registration_number=self.uscc(),
+            sectors=["iot"],
+            admin={"language": "en"},
+        )
+        return owner_org, owner, lab_org, lab
+
     def registered(self, status: str = "verified", admin: dict | None = None, **organisation):
         """An organisation registered (and verified, unless told otherwise) by the domain."""
         from services.members.domain import organisations as domain

@@ -27,19 +27,7 @@ def test_signing_in_leads_to_the_dashboard(browser, make, platform):
 
 
 def test_the_dashboard_shows_notifications_projects_and_matches_both_ways(browser, make, platform):
-    owner_org, owner = make.registered(
-        name="Valbonne Sensing", admin={"language": "en"}, sectors=["iot", "ai_data"]
-    )
-    partner_org, partner = make.registered(
-        name="Nanjing Lidar Lab",
-        country="CN",
-        park="jiangning",
-        city="Nanjing",
-        kind="research_lab",
-        registration_number=make.uscc(),
-        sectors=["iot"],
-        admin={"language": "en"},
-    )
+    owner_org, owner, partner_org, partner = make.matched_pair()
     platform.settle()
     project = _open_project(platform, make, owner, title={"en": "Lidar for smart buildings"})
     platform.settle()
@@ -75,19 +63,7 @@ def test_the_home_page_shows_open_calls_to_anonymous_visitors(browser, make, pla
 
 
 def test_the_dashboard_reads_each_service_once(browser, make, platform):
-    owner_org, owner = make.registered(
-        name="Valbonne Sensing", admin={"language": "en"}, sectors=["iot", "ai_data"]
-    )
-    make.registered(
-        name="Nanjing Lidar Lab",
-        country="CN",
-        park="jiangning",
-        city="Nanjing",
-        kind="research_lab",
-        registration_number=make.uscc(),
-        sectors=["iot"],
-        admin={"language": "en"},
-    )
+    owner_org, owner, _lab_org, _lab = make.matched_pair()
     platform.settle()
     _open_project(platform, make, owner, title={"en": "Lidar for smart buildings"})
     staff = make.platform_admin(full_name="Platform Staff")
